@@ -28,6 +28,11 @@ public record KeyShare(int x, byte[] y) {
         return y[index] & 0xFF;
     }
 
+    /** An independent copy (wiping one does not affect the other). */
+    public KeyShare copy() {
+        return new KeyShare(x, y);
+    }
+
     /** Overwrites this share's bytes with zeros. */
     public void wipe() {
         Arrays.fill(y, (byte) 0);

@@ -110,7 +110,7 @@ public record PersistentState(List<Configuration> configs, List<EpochShare> shar
             return this;
         }
         List<EpochShare> next = new ArrayList<>(shares);
-        next.add(new EpochShare(epoch, share));
+        next.add(new EpochShare(epoch, share.copy()));
         next.sort((a, b) -> a.epoch().compareTo(b.epoch()));
         return new PersistentState(configs, next, commits, expunged);
     }

@@ -315,7 +315,7 @@ public final class Node {
             } else {
                 KeyShare share = coordinator.prepares.get(peer);
                 if (share != null && !coordinator.acked.contains(peer)) {
-                    ctx.send(peer, new PeerMsg.Prepare(coordinator.config.rackId(), coordinator.config, share));
+                    ctx.send(peer, new PeerMsg.Prepare(coordinator.config.rackId(), coordinator.config, share.copy()));
                 }
             }
         }
@@ -426,7 +426,7 @@ public final class Node {
             ctx.send(from, new PeerMsg.Expunged(config.get().rackId(), g.epoch()));
             return;
         }
-        state.share(g.epoch()).ifPresent(share -> ctx.send(from, new PeerMsg.Share(g.rackId(), g.epoch(), share)));
+        state.share(g.epoch()).ifPresent(share -> ctx.send(from, new PeerMsg.Share(g.rackId(), g.epoch(), share.copy())));
     }
 
     private void onShare(NodeCtx ctx, NodeId from, PeerMsg.Share s) {
@@ -594,7 +594,7 @@ public final class Node {
             }
             coordinator.prepares.put(member, shares.get(i));
             if (ctx.connected().contains(member)) {
-                ctx.send(member, new PeerMsg.Prepare(config.rackId(), config, shares.get(i)));
+                ctx.send(member, new PeerMsg.Prepare(config.rackId(), config, shares.get(i).copy()));
             }
         }
     }

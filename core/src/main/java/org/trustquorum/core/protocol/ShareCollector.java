@@ -39,7 +39,7 @@ final class ShareCollector {
         if (shares.containsKey(from) || !isValid(config, from, share)) {
             return false;
         }
-        shares.put(from, new KeyShare(share.x(), share.y()));
+        shares.put(from, share.copy());
         return true;
     }
 

@@ -152,7 +152,6 @@ class NodeApiTest {
         c.run();
         assertEquals(Phase.COLLECTING_ACKS, c.node(n).coordinatorStatus().phase());
         assertEquals(Result.ok(ReconfigureOutcome.ALREADY_STARTED), c.node(n).coordinateReconfiguration(c.ctx(n), r));
-        assertFalse(c.ctx(n).takeStateChanged() && false);
         c.node(n).commit(c.ctx(n), RACK, Epoch.of(2));
         assertNull(c.node(n).coordinatorStatus(), "commit ends coordination");
         assertEquals(Result.ok(ReconfigureOutcome.ALREADY_STARTED), c.node(n).coordinateReconfiguration(c.ctx(n), r));
