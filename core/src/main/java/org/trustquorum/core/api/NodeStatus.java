@@ -2,6 +2,7 @@ package org.trustquorum.core.api;
 
 import java.util.List;
 import org.trustquorum.core.model.Alarm;
+import org.trustquorum.core.model.Configuration;
 import org.trustquorum.core.model.Epoch;
 import org.trustquorum.core.model.ExpungedMarker;
 import org.trustquorum.core.model.NodeId;
@@ -39,8 +40,12 @@ public record NodeStatus(NodeId id, List<NodeId> connectedPeers, List<Alarm> ala
         return configEpochs.contains(epoch) && shareEpochs.contains(epoch);
     }
 
-    /** The coordinator's phase and the members that acknowledged its prepare. */
-    public record CoordinatorStatus(Epoch epoch, Phase phase, List<NodeId> acked) {
+    /**
+     * The coordinator's phase and the members that acknowledged its prepare.
+     *
+     * @param config the new configuration once built (null while collecting shares)
+     */
+    public record CoordinatorStatus(Epoch epoch, Phase phase, List<NodeId> acked, Configuration config) {
         public CoordinatorStatus {
             acked = List.copyOf(acked);
         }

@@ -15,6 +15,7 @@ import org.trustquorum.core.api.NodeError.CommitError;
 import org.trustquorum.core.api.NodeError.LoadSecretError;
 import org.trustquorum.core.api.NodeError.PrepareAndCommitError;
 import org.trustquorum.core.api.NodeError.ReconfigureError;
+import org.trustquorum.core.api.NodeStatus;
 import org.trustquorum.core.api.NodeStatus.CoordinatorStatus;
 import org.trustquorum.core.api.NodeStatus.Phase;
 import org.trustquorum.core.api.ReconfigureRequest;
@@ -286,7 +287,17 @@ public final class Node {
         if (coordinator == null) {
             return null;
         }
-        return new CoordinatorStatus(coordinator.epoch(), coordinator.phase(), List.copyOf(coordinator.acked));
+        return new CoordinatorStatus(coordinator.epoch(), coordinator.phase(), List.copyOf(coordinator.acked),
+                coordinator.config);
+    }
+
+    /** The node's status (no secrets), with the proxied requests its engine has in flight. */
+    public NodeStatus status(NodeCtx ctx, List<NodeStatus.ProxiedRequest> proxied) {
+        PersistentState s = ctx.state();
+        return new NodeStatus(ctx.me(), List.copyOf(ctx.connected()), ctx.alarms(), s.rackId().orElse(null),
+                s.configs().stream().map(Configuration::epoch).toList(),
+                s.shares().stream().map(org.trustquorum.core.model.EpochShare::epoch).toList(), s.commits(),
+                s.expunged(), coordinatorStatus(), computingShareFor(), proxied);
     }
 
     /** The epoch whose share this node is computing, or {@link Epoch#NONE}. */

@@ -12,12 +12,21 @@ import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import org.trustquorum.core.model.NodeId;
 import org.trustquorum.core.model.PersistentState;
+import org.trustquorum.core.api.CommitStatus;
+import org.trustquorum.core.api.NodeError;
+import org.trustquorum.core.api.NodeStatus;
+import org.trustquorum.core.controlplane.CpReply;
+import org.trustquorum.core.controlplane.CpRequest;
+import org.trustquorum.core.crypto.RackSecret;
+import org.trustquorum.core.model.Epoch;
+import org.trustquorum.core.model.Result;
+import java.util.Optional;
 
 /**
  * A few nodes wired together in a test: every envelope is delivered in FIFO order to a connected
  * recipient, and dropped otherwise. Not the simulator; just enough to drive whole protocol runs.
  */
-final class TestCluster {
+public final class TestCluster {
     static final int MAX_DELIVERIES = 100_000;
 
     static final class Peer {
@@ -43,35 +52,35 @@ final class TestCluster {
     final Deque<Envelope> inFlight = new ArrayDeque<>();
     int delivered;
 
-    static NodeId id(int i) {
+    public static NodeId id(int i) {
         return new NodeId("913-0000019", String.format("sled-%02d", i));
     }
 
-    TestCluster(int n, long seed) {
+    public TestCluster(int n, long seed) {
         for (int i = 0; i < n; i++) {
             add(id(i), seed * 1_000 + i);
         }
     }
 
-    Peer add(NodeId id, long seed) {
+    public Peer add(NodeId id, long seed) {
         Peer p = new Peer(id, seed);
         peers.put(id, p);
         return p;
     }
 
-    Peer peer(NodeId id) {
+    public Peer peer(NodeId id) {
         return peers.get(id);
     }
 
-    NodeCtx ctx(NodeId id) {
+    public NodeCtx ctx(NodeId id) {
         return peers.get(id).ctx;
     }
 
-    Node node(NodeId id) {
+    public Node node(NodeId id) {
         return peers.get(id).node;
     }
 
-    List<NodeId> ids() {
+    public List<NodeId> ids() {
         return new ArrayList<>(peers.keySet());
     }
 
@@ -79,11 +88,11 @@ final class TestCluster {
         return a.compareTo(b) < 0 ? List.of(a, b) : List.of(b, a);
     }
 
-    boolean connected(NodeId a, NodeId b) {
+    public boolean connected(NodeId a, NodeId b) {
         return links.contains(link(a, b));
     }
 
-    void connect(NodeId a, NodeId b) {
+    public void connect(NodeId a, NodeId b) {
         if (links.add(link(a, b))) {
             node(a).onConnect(ctx(a), b);
             node(b).onConnect(ctx(b), a);
@@ -91,14 +100,14 @@ final class TestCluster {
         }
     }
 
-    void disconnect(NodeId a, NodeId b) {
+    public void disconnect(NodeId a, NodeId b) {
         if (links.remove(link(a, b))) {
             node(a).onDisconnect(ctx(a), b);
             node(b).onDisconnect(ctx(b), a);
         }
     }
 
-    void connectAll() {
+    public void connectAll() {
         for (NodeId a : peers.keySet()) {
             for (NodeId b : peers.keySet()) {
                 if (a.compareTo(b) < 0) {
@@ -109,7 +118,7 @@ final class TestCluster {
     }
 
     /** Isolates a node from everyone. */
-    void isolate(NodeId a) {
+    public void isolate(NodeId a) {
         for (NodeId b : peers.keySet()) {
             if (!a.equals(b)) {
                 disconnect(a, b);
@@ -118,7 +127,7 @@ final class TestCluster {
     }
 
     /** Memory lost, persistent state kept; the node comes back disconnected. */
-    void restart(NodeId a) {
+    public void restart(NodeId a) {
         isolate(a);
         Peer p = peers.get(a);
         PersistentState kept = p.ctx.state();
@@ -127,14 +136,14 @@ final class TestCluster {
     }
 
     /** Moves every node's outgoing envelopes into the network. */
-    void collect() {
+    public void collect() {
         for (Peer p : peers.values()) {
             inFlight.addAll(p.ctx.drainEnvelopes());
         }
     }
 
     /** Delivers until nothing is in flight. */
-    void run() {
+    public void run() {
         collect();
         while (!inFlight.isEmpty()) {
             if (++delivered > MAX_DELIVERIES) {
@@ -146,6 +155,43 @@ final class TestCluster {
                 to.node.handle(to.ctx, e.from(), e.msg());
             }
             collect();
+        }
+    }
+
+    /** Applies a control-plane request at a node, as its engine would. */
+    public CpReply apply(NodeId at, CpRequest request) {
+        NodeCtx ctx = ctx(at);
+        Node node = node(at);
+        CpReply reply = switch (request) {
+            case CpRequest.Reconfigure r -> toReply(node.coordinateReconfiguration(ctx, r.request()).map(CpReply.Reconfigured::new));
+            case CpRequest.Commit c -> toReply(node.commit(ctx, c.rackId(), c.epoch()).map(CpReply.Committed::new));
+            case CpRequest.PrepareAndCommit p -> toReply(node.prepareAndCommit(ctx, p.config()).map(CpReply.Committed::new));
+            case CpRequest.Status s -> new CpReply.StatusReport(status(at));
+        };
+        collect();
+        return reply;
+    }
+
+    private static <E extends NodeError> CpReply toReply(Result<? extends CpReply, E> r) {
+        return switch (r) {
+            case Result.Ok<? extends CpReply, E> ok -> ok.value();
+            case Result.Err<? extends CpReply, E> err -> new CpReply.Refused(err.error());
+        };
+    }
+
+    public NodeStatus status(NodeId at) {
+        return node(at).status(ctx(at), List.of());
+    }
+
+    /** Loads a secret, running the cluster while the node collects shares; returns its bytes. */
+    public byte[] loadSecret(NodeId at, Epoch epoch) {
+        Result<Optional<RackSecret>, NodeError.LoadSecretError> r = node(at).loadRackSecret(ctx(at), epoch);
+        if (r.orElseThrow().isEmpty()) {
+            run();
+            r = node(at).loadRackSecret(ctx(at), epoch);
+        }
+        try (RackSecret s = r.orElseThrow().orElseThrow()) {
+            return s.copyBytes();
         }
     }
 }
