@@ -1,0 +1,94 @@
+package org.trustquorum.core.engine;
+
+import java.util.Arrays;
+import org.trustquorum.core.Check;
+import org.trustquorum.core.api.ReconfigureRequest;
+import org.trustquorum.core.model.Configuration;
+import org.trustquorum.core.model.Epoch;
+import org.trustquorum.core.model.NodeId;
+import org.trustquorum.core.model.RackId;
+import org.trustquorum.core.msg.ProxyOp;
+
+/** The node API as the engine receives it (one record per call). */
+public sealed interface ApiRequest {
+
+    record Reconfigure(ReconfigureRequest request) implements ApiRequest {
+        public Reconfigure {
+            Check.notNull(request, "request");
+        }
+    }
+
+    record Commit(RackId rackId, Epoch epoch) implements ApiRequest {
+        public Commit {
+            Check.notNull(rackId, "rack id");
+            Check.notNull(epoch, "epoch");
+        }
+    }
+
+    record PrepareAndCommit(Configuration config) implements ApiRequest {
+        public PrepareAndCommit {
+            Check.notNull(config, "config");
+        }
+    }
+
+    record LoadRackSecret(Epoch epoch) implements ApiRequest {
+        public LoadRackSecret {
+            Check.notNull(epoch, "epoch");
+        }
+    }
+
+    record Status() implements ApiRequest {}
+
+    record ClearSecrets() implements ApiRequest {}
+
+    /** Ask {@code destination} to run {@code op} and answer with its result. */
+    record Proxy(NodeId destination, ProxyOp op) implements ApiRequest {
+        public Proxy {
+            Check.notNull(destination, "destination");
+            Check.notNull(op, "op");
+        }
+    }
+
+    /** Replace the gossiped network configuration; {@code generation} must exceed the current one. */
+    record UpdateNetworkConfig(long generation, byte[] blob) implements ApiRequest {
+        public UpdateNetworkConfig {
+            Check.notNull(blob, "blob");
+            blob = blob.clone();
+        }
+
+        @Override
+        public byte[] blob() {
+            return blob.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof UpdateNetworkConfig other && generation == other.generation
+                    && Arrays.equals(blob, other.blob);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(generation) * 31 + Arrays.hashCode(blob);
+        }
+
+        @Override
+        public String toString() {
+            return "UpdateNetworkConfig[generation=" + generation + ", " + blob.length + " bytes]";
+        }
+    }
+
+    /** Short name of the call, for traces. */
+    static String kind(ApiRequest request) {
+        return switch (request) {
+            case Reconfigure r -> "Reconfigure";
+            case Commit c -> "Commit";
+            case PrepareAndCommit p -> "PrepareAndCommit";
+            case LoadRackSecret l -> "LoadRackSecret";
+            case Status s -> "Status";
+            case ClearSecrets c -> "ClearSecrets";
+            case Proxy p -> "Proxy";
+            case UpdateNetworkConfig u -> "UpdateNetworkConfig";
+        };
+    }
+}

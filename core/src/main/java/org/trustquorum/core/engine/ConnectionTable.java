@@ -1,0 +1,574 @@
+package org.trustquorum.core.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.random.RandomGenerator;
+import org.trustquorum.core.Check;
+import org.trustquorum.core.model.NodeId;
+import org.trustquorum.core.msg.WireMsg;
+
+/**
+ * Every connection incarnation of one node, as a pure state machine: no sockets, no clock, no
+ * ambient randomness. Each call takes the current time (where it matters) and appends what it
+ * caused to a list of {@link ConnEvent}s.
+ *
+ * <p>Rules it enforces:
+ * <ul>
+ *   <li>Incarnation ids are allocated here, monotonic, never reused.
+ *   <li>An incarnation is <em>live</em> from allocation until its one exit processing: either the
+ *       driver's first {@code exited} or a local close ({@link ConnEvent.Closed}). After that it is
+ *       gone from the table and every later event about it is dropped - including a queued
+ *       {@code established}, so an aborted incarnation can never mark its peer connected.
+ *   <li>At most one established incarnation per peer. A newly established one replaces the old,
+ *       which is closed with {@link ExitCause#REPLACED}; the old one's later exit is a no-op and
+ *       does not disconnect the peer.
+ *   <li>A frame that does not fit the outbound queue is never dropped silently: the connection is
+ *       closed instead, so the loss is always followed by the incarnation's exit, and nothing more
+ *       is sent on it.
+ *   <li>Dialing: only toward peers with a lower address than ours, one live attempt per address,
+ *       capped exponential backoff with jitter after failures and exits.
+ *   <li>Keepalive ping every {@code pingIntervalMs}; close after {@code inactivityTimeoutMs}
+ *       without an inbound frame, or {@code handshakeTimeoutMs} without being established.
+ * </ul>
+ * Iteration is always over sorted maps, so the event order is a function of the inputs alone.
+ */
+public final class ConnectionTable {
+
+    /** The state of a live incarnation. */
+    public enum State {
+        /** Outbound, allocated, not established yet. */
+        DIALING,
+        /** Inbound, accepted, not established yet. */
+        ACCEPTING,
+        /** Handshake done; knows its peer; the peer's current incarnation. */
+        ESTABLISHED
+    }
+
+    private static final class Conn {
+        final long incarnation;
+        /** The dialed address, or null for an inbound incarnation. */
+        final PeerAddress dialedAddress;
+        final long allocatedAtMs;
+        State state;
+        NodeId peer;
+        long lastInboundAtMs;
+        long nextPingAtMs;
+        int queuedFrames;
+
+        Conn(long incarnation, PeerAddress dialedAddress, State state, long allocatedAtMs) {
+            this.incarnation = incarnation;
+            this.dialedAddress = dialedAddress;
+            this.state = state;
+            this.allocatedAtMs = allocatedAtMs;
+        }
+    }
+
+    /** Redial bookkeeping of one address we are responsible for dialing. */
+    private static final class DialTarget {
+        /** Consecutive attempts that ended without (or after) an establishment; reset when established. */
+        int failures;
+        long nextDialAtMs;
+        /** Who answered the last established dial to this address, if any. */
+        NodeId lastKnownPeer;
+
+        DialTarget(long nextDialAtMs) {
+            this.nextDialAtMs = nextDialAtMs;
+        }
+    }
+
+    private final PeerAddress selfAddress;
+    private final NodeId selfId;
+    private final EngineLimits limits;
+    private final RandomGenerator rng;
+
+    private final TreeMap<Long, Conn> live = new TreeMap<>();
+    private final TreeMap<NodeId, Long> establishedByPeer = new TreeMap<>();
+    private final TreeMap<PeerAddress, Long> liveDialByAddress = new TreeMap<>();
+    private final TreeMap<PeerAddress, DialTarget> dialTargets = new TreeMap<>();
+    private long nextIncarnation = 1;
+    private int pendingInbound;
+    private boolean shutdown;
+    private long droppedEvents;
+
+    public ConnectionTable(NodeId selfId, PeerAddress selfAddress, EngineLimits limits, RandomGenerator rng) {
+        this.selfId = Check.notNull(selfId, "selfId");
+        this.selfAddress = Check.notNull(selfAddress, "selfAddress");
+        this.limits = Check.notNull(limits, "limits");
+        this.rng = Check.notNull(rng, "rng");
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Allocation
+
+    /**
+     * Allocates an outbound incarnation toward {@code address}. The table calls this itself when
+     * a dial is due (and reports {@link ConnEvent.DialStarted}); a caller using it directly must
+     * emit the dial itself.
+     */
+    public long allocateDial(PeerAddress address, long nowMs) {
+        Check.notNull(address, "address");
+        Check.state(!shutdown, "no dialing after shutdown");
+        Check.state(!liveDialByAddress.containsKey(address), "a live dial to %s exists already", address);
+        long inc = nextIncarnation++;
+        live.put(inc, new Conn(inc, address, State.DIALING, nowMs));
+        liveDialByAddress.put(address, inc);
+        return inc;
+    }
+
+    /**
+     * Allocates an incarnation for a socket the driver just accepted (before TLS completes). If
+     * the node is shut down or too many accepted connections are still waiting for their
+     * handshake, the new incarnation is closed at once ({@link ConnEvent.Closed}).
+     */
+    public long allocateInbound(long nowMs, List<ConnEvent> events) {
+        long inc = nextIncarnation++;
+        if (shutdown) {
+            events.add(new ConnEvent.Closed(inc, ExitCause.SHUTDOWN));
+        } else if (pendingInbound >= limits.maxPendingInboundConnections()) {
+            events.add(new ConnEvent.Closed(inc, ExitCause.ABORTED));
+        } else {
+            live.put(inc, new Conn(inc, null, State.ACCEPTING, nowMs));
+            pendingInbound++;
+        }
+        return inc;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Events from the driver
+
+    /** The handshake of {@code inc} completed with {@code peer}. */
+    public void established(long inc, NodeId peer, long nowMs, List<ConnEvent> events) {
+        Check.notNull(peer, "peer");
+        Conn c = live.get(inc);
+        if (c == null) {
+            drop(inc, notLiveReason(inc, "established"), events);
+            return;
+        }
+        if (c.state == State.ESTABLISHED) {
+            drop(inc, "duplicate established", events);
+            return;
+        }
+        if (shutdown) {
+            closeLive(c, ExitCause.SHUTDOWN, nowMs, events);
+            return;
+        }
+        if (peer.equals(selfId)) {
+            drop(inc, "connected to itself", events);
+            closeLive(c, ExitCause.ABORTED, nowMs, events);
+            return;
+        }
+        Long previous = establishedByPeer.get(peer);
+        if (previous != null) {
+            Conn old = live.get(previous);
+            detach(old, nowMs);
+            events.add(new ConnEvent.Closed(old.incarnation, ExitCause.REPLACED));
+            events.add(new ConnEvent.Replaced(peer, old.incarnation, inc));
+        }
+        if (c.state == State.ACCEPTING) {
+            pendingInbound--;
+        }
+        c.state = State.ESTABLISHED;
+        c.peer = peer;
+        c.lastInboundAtMs = nowMs;
+        c.nextPingAtMs = nowMs + limits.pingIntervalMs();
+        establishedByPeer.put(peer, inc);
+        if (c.dialedAddress != null) {
+            DialTarget t = dialTargets.get(c.dialedAddress);
+            if (t != null) {
+                t.failures = 0;
+                t.lastKnownPeer = peer;
+            }
+        }
+        events.add(new ConnEvent.Connected(peer, inc));
+    }
+
+    /**
+     * The driver reports that {@code inc} is gone. The first report for a live incarnation is its
+     * exit processing; any other (a second report, or one after a local close) is dropped.
+     */
+    public void exited(long inc, ExitCause cause, long nowMs, List<ConnEvent> events) {
+        Check.notNull(cause, "cause");
+        Conn c = live.get(inc);
+        if (c == null) {
+            drop(inc, notLiveReason(inc, "exit"), events);
+            return;
+        }
+        boolean wasCurrent = detach(c, nowMs);
+        events.add(new ConnEvent.Exited(inc, cause));
+        if (wasCurrent) {
+            events.add(new ConnEvent.Disconnected(c.peer, inc));
+        }
+    }
+
+    /**
+     * A complete frame arrived on {@code inc}. Returns the peer it came from, or null if the frame
+     * must be ignored (the incarnation is not live and established).
+     */
+    public NodeId frameReceived(long inc, long nowMs, List<ConnEvent> events) {
+        Conn c = live.get(inc);
+        if (c == null) {
+            drop(inc, notLiveReason(inc, "frame"), events);
+            return null;
+        }
+        if (c.state != State.ESTABLISHED) {
+            drop(inc, "frame before the handshake completed", events);
+            return null;
+        }
+        c.lastInboundAtMs = nowMs;
+        return c.peer;
+    }
+
+    /** The driver wrote {@code count} more frames of {@code inc}. */
+    public void flushed(long inc, int count, List<ConnEvent> events) {
+        Check.argument(count >= 0, "flushed count must not be negative");
+        Conn c = live.get(inc);
+        if (c == null) {
+            drop(inc, notLiveReason(inc, "flushed"), events);
+            return;
+        }
+        Check.state(count <= c.queuedFrames, "incarnation %d: %d frames flushed but only %d queued", inc, count,
+                c.queuedFrames);
+        c.queuedFrames -= count;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Sending and closing
+
+    /** What became of a frame handed to {@link #send}. */
+    public enum SendResult {
+        /** Queued; a {@link ConnEvent.Sent} was reported. */
+        SENT,
+        /** The incarnation is not live and established; nothing was sent. */
+        NOT_CONNECTED,
+        /** The queue was full: the frame was not sent and the connection was closed. */
+        CLOSED_ON_OVERFLOW
+    }
+
+    /** Hands a frame to the driver, or closes the connection if it would overflow the queue. */
+    public SendResult send(long inc, WireMsg msg, long nowMs, List<ConnEvent> events) {
+        Check.notNull(msg, "msg");
+        Conn c = live.get(inc);
+        if (c == null || c.state != State.ESTABLISHED) {
+            drop(inc, "send of " + WireMsg.kind(msg) + " on an incarnation that is not established", events);
+            return SendResult.NOT_CONNECTED;
+        }
+        if (c.queuedFrames >= limits.outboundQueueCapacityFrames()) {
+            closeLive(c, ExitCause.QUEUE_OVERFLOW, nowMs, events);
+            return SendResult.CLOSED_ON_OVERFLOW;
+        }
+        c.queuedFrames++;
+        events.add(new ConnEvent.Sent(inc, msg));
+        return SendResult.SENT;
+    }
+
+    /** True if {@code inc} is established and one more frame fits its outbound queue. */
+    public boolean hasQueueRoom(long inc) {
+        Conn c = live.get(inc);
+        return c != null && c.state == State.ESTABLISHED && c.queuedFrames < limits.outboundQueueCapacityFrames();
+    }
+
+    /** Closes a live incarnation locally (its exit processing). Returns false if it was not live. */
+    public boolean close(long inc, ExitCause cause, long nowMs, List<ConnEvent> events) {
+        Check.notNull(cause, "cause");
+        Conn c = live.get(inc);
+        if (c == null) {
+            drop(inc, notLiveReason(inc, "close"), events);
+            return false;
+        }
+        closeLive(c, cause, nowMs, events);
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Peers, timers, shutdown
+
+    /**
+     * Replaces the set of known peer addresses. Addresses lower than ours become dial targets (new
+     * ones are dialed at once); addresses no longer in the set are never redialed (live
+     * connections to them are left alone).
+     */
+    public void setPeers(Set<PeerAddress> peers, long nowMs, List<ConnEvent> events) {
+        Check.notNull(peers, "peers");
+        if (shutdown) {
+            return;
+        }
+        TreeMap<PeerAddress, DialTarget> next = new TreeMap<>();
+        for (PeerAddress p : new java.util.TreeSet<>(peers)) {
+            if (selfAddress.dials(p)) {
+                DialTarget t = dialTargets.get(p);
+                next.put(p, t != null ? t : new DialTarget(nowMs));
+            }
+        }
+        dialTargets.clear();
+        dialTargets.putAll(next);
+        dialDue(nowMs, events);
+    }
+
+    /** Does everything that is due at {@code nowMs}: timeouts, pings, dials. */
+    public void onTimer(long nowMs, List<ConnEvent> events) {
+        for (Conn c : new ArrayList<>(live.values())) {
+            if (!live.containsKey(c.incarnation)) {
+                continue; // ended by an earlier iteration (cannot happen today; cheap to be safe)
+            }
+            switch (c.state) {
+                case ESTABLISHED -> {
+                    if (nowMs - c.lastInboundAtMs >= limits.inactivityTimeoutMs()) {
+                        closeLive(c, ExitCause.INACTIVITY, nowMs, events);
+                    } else if (nowMs >= c.nextPingAtMs) {
+                        c.nextPingAtMs = nowMs + limits.pingIntervalMs();
+                        send(c.incarnation, new WireMsg.Ping(), nowMs, events);
+                    }
+                }
+                case DIALING, ACCEPTING -> {
+                    if (nowMs - c.allocatedAtMs >= limits.handshakeTimeoutMs()) {
+                        closeLive(c, ExitCause.INACTIVITY, nowMs, events);
+                    }
+                }
+            }
+        }
+        dialDue(nowMs, events);
+    }
+
+    /** Closes every live incarnation and stops dialing for good. */
+    public void shutdown(long nowMs, List<ConnEvent> events) {
+        if (shutdown) {
+            return;
+        }
+        shutdown = true;
+        dialTargets.clear();
+        for (Conn c : new ArrayList<>(live.values())) {
+            closeLive(c, ExitCause.SHUTDOWN, nowMs, events);
+        }
+    }
+
+    /** The earliest time at which {@link #onTimer} has something to do, or {@link Long#MAX_VALUE}. */
+    public long nextDeadlineMs() {
+        long next = Long.MAX_VALUE;
+        for (Conn c : live.values()) {
+            switch (c.state) {
+                case ESTABLISHED -> {
+                    next = Math.min(next, c.lastInboundAtMs + limits.inactivityTimeoutMs());
+                    next = Math.min(next, c.nextPingAtMs);
+                }
+                case DIALING, ACCEPTING -> next = Math.min(next, c.allocatedAtMs + limits.handshakeTimeoutMs());
+            }
+        }
+        for (Map.Entry<PeerAddress, DialTarget> e : dialTargets.entrySet()) {
+            if (wantsDial(e.getKey(), e.getValue())) {
+                next = Math.min(next, e.getValue().nextDialAtMs);
+            }
+        }
+        return next;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Queries
+
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    /** The peer's current established incarnation, if any. */
+    public OptionalLong currentIncarnation(NodeId peer) {
+        Long inc = establishedByPeer.get(peer);
+        return inc == null ? OptionalLong.empty() : OptionalLong.of(inc);
+    }
+
+    /** The peer of an established incarnation, or null if {@code inc} is not live and established. */
+    public NodeId establishedPeer(long inc) {
+        Conn c = live.get(inc);
+        return c != null && c.state == State.ESTABLISHED ? c.peer : null;
+    }
+
+    /** The state of a live incarnation; empty once it is gone. */
+    public Optional<State> state(long inc) {
+        Conn c = live.get(inc);
+        return c == null ? Optional.empty() : Optional.of(c.state);
+    }
+
+    /** Peers with an established incarnation, in id order. */
+    public List<NodeId> connectedPeers() {
+        return List.copyOf(establishedByPeer.keySet());
+    }
+
+    public boolean isConnected(NodeId peer) {
+        return establishedByPeer.containsKey(peer);
+    }
+
+    /** Frames handed to the driver on {@code inc} and not yet flushed (0 if not live). */
+    public int queuedFrames(long inc) {
+        Conn c = live.get(inc);
+        return c == null ? 0 : c.queuedFrames;
+    }
+
+    /** Live incarnations, ascending. */
+    public List<Long> liveIncarnations() {
+        return List.copyOf(live.keySet());
+    }
+
+    /** The addresses this node is responsible for dialing, ascending. */
+    public List<PeerAddress> dialTargets() {
+        return List.copyOf(dialTargets.keySet());
+    }
+
+    /** Consecutive failed attempts recorded for a dial target (0 if none or not a target). */
+    public int dialFailures(PeerAddress address) {
+        DialTarget t = dialTargets.get(address);
+        return t == null ? 0 : t.failures;
+    }
+
+    /** When the dial target may be dialed next; empty if it is not a target. */
+    public OptionalLong nextDialAtMs(PeerAddress address) {
+        DialTarget t = dialTargets.get(address);
+        return t == null ? OptionalLong.empty() : OptionalLong.of(t.nextDialAtMs);
+    }
+
+    /** How many events about non-live incarnations were ignored so far. */
+    public long droppedEvents() {
+        return droppedEvents;
+    }
+
+    /** The delay before redial attempt {@code failures} (>= 1), without jitter. */
+    public static long backoffCeilingMs(EngineLimits limits, int failures) {
+        Check.argument(failures >= 1, "failures must be >= 1");
+        long d = limits.reconnectBaseMs();
+        for (int i = 1; i < failures && d < limits.reconnectMaxMs(); i++) {
+            d = d > limits.reconnectMaxMs() / 2 ? limits.reconnectMaxMs() : d * 2;
+        }
+        return Math.min(d, limits.reconnectMaxMs());
+    }
+
+    /** Throws {@link Check.InvariantViolation} if the table's structures disagree. */
+    public void checkInvariants() {
+        int accepting = 0;
+        for (Map.Entry<Long, Conn> e : live.entrySet()) {
+            Conn c = e.getValue();
+            long inc = e.getKey();
+            Check.state(c.incarnation == inc, "incarnation %d stored under key %d", c.incarnation, inc);
+            Check.state(inc > 0 && inc < nextIncarnation, "incarnation %d was never allocated", inc);
+            Check.state(c.queuedFrames >= 0 && c.queuedFrames <= limits.outboundQueueCapacityFrames(),
+                    "incarnation %d has %d queued frames", inc, c.queuedFrames);
+            switch (c.state) {
+                case ESTABLISHED -> {
+                    Check.state(c.peer != null, "established incarnation %d has no peer", inc);
+                    Long current = establishedByPeer.get(c.peer);
+                    Check.state(current != null && current == inc,
+                            "established incarnation %d is not the current one of %s", inc, c.peer);
+                }
+                case DIALING -> {
+                    Check.state(c.peer == null && c.queuedFrames == 0, "dialing incarnation %d has a peer or frames", inc);
+                    Check.state(c.dialedAddress != null, "dialing incarnation %d has no address", inc);
+                }
+                case ACCEPTING -> {
+                    Check.state(c.peer == null && c.queuedFrames == 0, "accepting incarnation %d has a peer or frames", inc);
+                    Check.state(c.dialedAddress == null, "accepting incarnation %d has a dial address", inc);
+                    accepting++;
+                }
+            }
+            if (c.dialedAddress != null) {
+                Long dial = liveDialByAddress.get(c.dialedAddress);
+                Check.state(dial != null && dial == inc, "incarnation %d dialed %s but is not indexed", inc,
+                        c.dialedAddress);
+            }
+            if (shutdown) {
+                Check.state(c.state == State.ACCEPTING, "incarnation %d is %s after shutdown", inc, c.state);
+            }
+        }
+        for (Map.Entry<NodeId, Long> e : establishedByPeer.entrySet()) {
+            Conn c = live.get(e.getValue());
+            Check.state(c != null && c.state == State.ESTABLISHED && e.getKey().equals(c.peer),
+                    "peer %s maps to incarnation %d which is not its established one", e.getKey(), e.getValue());
+        }
+        for (Map.Entry<PeerAddress, Long> e : liveDialByAddress.entrySet()) {
+            Conn c = live.get(e.getValue());
+            Check.state(c != null && e.getKey().equals(c.dialedAddress),
+                    "address %s maps to incarnation %d which did not dial it", e.getKey(), e.getValue());
+        }
+        Check.state(accepting == pendingInbound, "pending inbound count %d, actual %d", pendingInbound, accepting);
+        Check.state(pendingInbound <= limits.maxPendingInboundConnections(), "too many pending inbound connections");
+        for (PeerAddress a : dialTargets.keySet()) {
+            Check.state(selfAddress.dials(a), "dial target %s is not lower than our address %s", a, selfAddress);
+        }
+        Check.state(!shutdown || dialTargets.isEmpty(), "dial targets left after shutdown");
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Internals
+
+    private boolean wantsDial(PeerAddress address, DialTarget t) {
+        if (shutdown || liveDialByAddress.containsKey(address)) {
+            return false;
+        }
+        // Already connected to whoever answers at this address (through an inbound connection).
+        return t.lastKnownPeer == null || !establishedByPeer.containsKey(t.lastKnownPeer);
+    }
+
+    private void dialDue(long nowMs, List<ConnEvent> events) {
+        for (Map.Entry<PeerAddress, DialTarget> e : dialTargets.entrySet()) {
+            if (wantsDial(e.getKey(), e.getValue()) && nowMs >= e.getValue().nextDialAtMs) {
+                long inc = allocateDial(e.getKey(), nowMs);
+                events.add(new ConnEvent.DialStarted(inc, e.getKey()));
+            }
+        }
+    }
+
+    /** Ends a live incarnation locally and reports it. */
+    private void closeLive(Conn c, ExitCause cause, long nowMs, List<ConnEvent> events) {
+        boolean wasCurrent = detach(c, nowMs);
+        events.add(new ConnEvent.Closed(c.incarnation, cause));
+        if (wasCurrent) {
+            events.add(new ConnEvent.Disconnected(c.peer, c.incarnation));
+        }
+    }
+
+    /**
+     * Removes a live incarnation from every index and schedules a redial of its address if it was
+     * an outbound one. Returns true if it was its peer's current established incarnation.
+     */
+    private boolean detach(Conn c, long nowMs) {
+        Check.state(live.remove(c.incarnation) == c, "incarnation %d is not live", c.incarnation);
+        boolean wasCurrent = false;
+        switch (c.state) {
+            case ESTABLISHED -> {
+                Long current = establishedByPeer.get(c.peer);
+                if (current != null && current == c.incarnation) {
+                    establishedByPeer.remove(c.peer);
+                    wasCurrent = true;
+                }
+            }
+            case ACCEPTING -> pendingInbound--;
+            case DIALING -> { }
+        }
+        if (c.dialedAddress != null) {
+            liveDialByAddress.remove(c.dialedAddress);
+            DialTarget t = dialTargets.get(c.dialedAddress);
+            if (t != null && !shutdown) {
+                t.failures++;
+                t.nextDialAtMs = nowMs + jitteredBackoffMs(t.failures);
+            }
+        }
+        return wasCurrent;
+    }
+
+    private long jitteredBackoffMs(int failures) {
+        long ceiling = backoffCeilingMs(limits, failures);
+        long spread = ceiling * limits.reconnectJitterPercent() / 100;
+        long jittered = ceiling - spread + rng.nextLong(2 * spread + 1);
+        return Math.max(1, Math.min(limits.reconnectMaxMs(), jittered));
+    }
+
+    private String notLiveReason(long inc, String what) {
+        return what + (inc > 0 && inc < nextIncarnation ? " for an incarnation that already ended"
+                : " for an incarnation that was never allocated");
+    }
+
+    private void drop(long inc, String reason, List<ConnEvent> events) {
+        droppedEvents++;
+        events.add(new ConnEvent.Dropped(inc, reason));
+    }
+}

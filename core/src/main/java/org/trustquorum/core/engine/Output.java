@@ -1,0 +1,62 @@
+package org.trustquorum.core.engine;
+
+import org.trustquorum.core.Check;
+import org.trustquorum.core.model.Alarm;
+import org.trustquorum.core.msg.WireMsg;
+
+/** Everything an engine asks its driver to do. The driver performs them in list order. */
+public sealed interface Output {
+
+    /** Open a connection to {@code address}; report its events under {@code incarnation}. */
+    record Dial(long incarnation, PeerAddress address) implements Output {
+        public Dial {
+            Check.notNull(address, "address");
+        }
+    }
+
+    /**
+     * Queue a frame on an incarnation. The driver reports written frames with
+     * {@link Input.FramesFlushed}; it may lose frames only together with the incarnation (an exit
+     * must follow).
+     */
+    record SendFrame(long incarnation, WireMsg msg) implements Output {
+        public SendFrame {
+            Check.notNull(msg, "msg");
+        }
+    }
+
+    /**
+     * Close an incarnation. The engine has already treated it as gone; the driver still reports
+     * its {@link Input.ConnExited}, which the engine then ignores.
+     */
+    record CloseConn(long incarnation, ExitCause cause) implements Output {
+        public CloseConn {
+            Check.notNull(cause, "cause");
+        }
+    }
+
+    /**
+     * Answer to the API call with this reply handle. For now the response is untyped: a proxy call
+     * is answered with a {@code Result<ProxyResult, ProxyError>} and a network-config update with a
+     * {@code Result<Long, NetworkConfigGossip.UpdateError>}.
+     */
+    record Reply(long replyId, Object response) implements Output {
+        public Reply {
+            Check.notNull(response, "response");
+        }
+    }
+
+    record RaiseAlarm(Alarm alarm) implements Output {
+        public RaiseAlarm {
+            Check.notNull(alarm, "alarm");
+        }
+    }
+
+    /** Something worth recording in the event log; never holds a secret. */
+    record TraceEvent(String kind, String detail) implements Output {
+        public TraceEvent {
+            Check.notNull(kind, "kind");
+            Check.notNull(detail, "detail");
+        }
+    }
+}
