@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 import org.trustquorum.core.Check;
+import org.trustquorum.core.Mutation;
 import org.trustquorum.core.api.CommitStatus;
 import org.trustquorum.core.api.NodeError;
 import org.trustquorum.core.api.NodeError.CommitError;
@@ -44,6 +45,7 @@ import org.trustquorum.core.msg.PeerMsg;
  */
 public final class Node {
     private final RandomGenerator rng;
+    private final Mutation mutation;
     /** What this node coordinates, or null. */
     private Coordinator coordinator;
     /** The computation of this node's own share for a committed epoch it never prepared, or null. */
@@ -91,7 +93,13 @@ public final class Node {
      * @param rng source of secrets, polynomial coefficients and salts (a SecureRandom in production)
      */
     public Node(NodeCtx ctx, RandomGenerator rng) {
+        this(ctx, rng, Mutation.NONE);
+    }
+
+    /** With a deliberate protocol bug switched on (simulator only). */
+    public Node(NodeCtx ctx, RandomGenerator rng, Mutation mutation) {
         this.rng = Check.notNull(rng, "random generator");
+        this.mutation = Check.notNull(mutation, "mutation");
         PersistentState state = ctx.state();
         for (Epoch e : state.commits()) {
             if (!state.hasPrepared(e)) {
@@ -202,6 +210,13 @@ public final class Node {
             return Result.ok(CommitStatus.COMMITTED);
         }
         if (!state.hasPrepared(epoch)) {
+            if (mutation == Mutation.COMMIT_WITHOUT_PREPARE) {
+                List<Epoch> commits = new ArrayList<>(state.commits());
+                commits.add(epoch);
+                commits.sort(null);
+                ctx.updateState(s -> new PersistentState(s.configs(), s.shares(), commits, s.expunged()));
+                return Result.ok(CommitStatus.COMMITTED);
+            }
             return Result.err(new NodeError.NotPrepared(epoch));
         }
         recordCommit(ctx, epoch);
@@ -378,7 +393,8 @@ public final class Node {
         Configuration config = p.config();
         Epoch e = config.epoch();
         NodeId me = ctx.me();
-        if (!p.rackId().equals(config.rackId()) || e.isBefore(state.latestCommittedEpoch())) {
+        if (!p.rackId().equals(config.rackId())
+                || e.isBefore(state.latestCommittedEpoch()) && mutation != Mutation.SKIP_STALE_PREPARE_CHECK) {
             return;
         }
         if (!config.isMember(me) || !from.equals(config.coordinator())) {
@@ -392,7 +408,7 @@ public final class Node {
             ctx.raiseAlarm(new Alarm.MismatchedConfigurations(e, from));
             return;
         }
-        if (!state.hasPrepared(e)) {
+        if (!state.hasPrepared(e) && mutation != Mutation.ACK_PREPARE_WITHOUT_PERSIST) {
             boolean knownCommitted = computer != null && computer.config().epoch().equals(e);
             ctx.updateState(s -> s.withConfig(config).withShare(e, p.share()));
             if (knownCommitted) {
@@ -616,14 +632,15 @@ public final class Node {
         NodeId me = ctx.me();
         KeyShare mine;
         try {
-            mine = Shamir.computeShare(computer.thresholdShares(), config.xOf(me));
+            int x = mutation == Mutation.COMPUTE_SHARE_AT_WRONG_X ? config.xOf(me) % config.size() + 1 : config.xOf(me);
+            mine = Shamir.computeShare(computer.thresholdShares(), x);
         } catch (CryptoException ex) {
             ctx.raiseAlarm(new Alarm.KeyShareComputationFailed(e, ex.getMessage()));
             stopComputing();
             return;
         }
         // The reference implementation trusts the interpolation; we check it against the digest.
-        if (!ShareCollector.isValid(config, me, mine)) {
+        if (mutation != Mutation.COMPUTE_SHARE_AT_WRONG_X && !ShareCollector.isValid(config, me, mine)) {
             mine.wipe();
             ctx.raiseAlarm(new Alarm.KeyShareComputationFailed(e, "computed share does not match its digest"));
             stopComputing();

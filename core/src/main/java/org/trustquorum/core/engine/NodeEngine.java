@@ -1,0 +1,181 @@
+package org.trustquorum.core.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.trustquorum.core.Check;
+import org.trustquorum.core.Mutation;
+import org.trustquorum.core.api.CommitStatus;
+import org.trustquorum.core.api.NodeError;
+import org.trustquorum.core.api.NodeStatus;
+import org.trustquorum.core.model.Alarm;
+import org.trustquorum.core.model.NodeId;
+import org.trustquorum.core.model.PersistentState;
+import org.trustquorum.core.model.Result;
+import org.trustquorum.core.msg.ProxyOp;
+import org.trustquorum.core.msg.ProxyResult;
+import org.trustquorum.core.protocol.Envelope;
+import org.trustquorum.core.protocol.Node;
+import org.trustquorum.core.protocol.NodeCtx;
+
+/**
+ * One node: the trust quorum protocol, its connections, its proxy and its gossip, behind a single
+ * step function. The simulator and the runtime drive it the same way:
+ *
+ * <pre>
+ *   Step s = engine.step(input, now);
+ *   if (s.persist() != null) make it durable;   // before anything else leaves the node
+ *   perform s.afterPersist() in order;
+ *   arm one timer for engine.nextDeadlineMs();
+ * </pre>
+ *
+ * It never blocks, never reads a clock and draws randomness only from the generator it was given.
+ */
+public final class NodeEngine {
+    private final NodeCtx ctx;
+    private final Node node;
+    private final ConnectionEngine conn;
+    private final Mutation mutation;
+
+    public NodeEngine(NodeId self, PeerAddress selfAddress, PersistentState loaded, EngineLimits limits,
+            RandomGenerator rng) {
+        this(self, selfAddress, loaded, limits, rng, Mutation.NONE);
+    }
+
+    /** With a deliberate bug switched on (simulator only). */
+    public NodeEngine(NodeId self, PeerAddress selfAddress, PersistentState loaded, EngineLimits limits,
+            RandomGenerator rng, Mutation mutation) {
+        this.mutation = Check.notNull(mutation, "mutation");
+        this.ctx = new NodeCtx(self, loaded);
+        this.node = new Node(ctx, rng, mutation);
+        this.conn = new ConnectionEngine(self, selfAddress, limits, rng, null);
+    }
+
+    /** The result of accepting a socket: its incarnation and whatever the engine decided. */
+    public record Accepted(long incarnation, Step step) {}
+
+    /** Handles one input at {@code nowMs}. */
+    public Step step(Input input, long nowMs) {
+        List<Output> out = new ArrayList<>();
+        conn.handle(input, nowMs, out);
+        runProtocol(nowMs, out);
+        return finish(out);
+    }
+
+    /** The driver accepted a socket (before its handshake): allocates its incarnation. */
+    public Accepted acceptInbound(long nowMs) {
+        List<Output> out = new ArrayList<>();
+        long inc = conn.allocateInbound(nowMs, out);
+        runProtocol(nowMs, out);
+        return new Accepted(inc, finish(out));
+    }
+
+    private Step finish(List<Output> out) {
+        for (Alarm a : ctx.drainNewAlarms()) {
+            out.add(new Output.RaiseAlarm(a));
+        }
+        PersistentState persist = ctx.takeStateChanged() ? ctx.state() : null;
+        return new Step(persist, out);
+    }
+
+    /** Feeds the connection layer's events to the protocol until both are quiet. */
+    private void runProtocol(long nowMs, List<Output> out) {
+        ProtocolEvent ev;
+        while ((ev = conn.pollProtocolEvent()) != null) {
+            switch (ev) {
+                case ProtocolEvent.PeerConnected c -> node.onConnect(ctx, c.peer());
+                case ProtocolEvent.PeerDisconnected d -> node.onDisconnect(ctx, d.peer());
+                case ProtocolEvent.PeerMessage m -> node.handle(ctx, m.from(), m.msg());
+                case ProtocolEvent.ProxiedRequest r -> {
+                    // The destination answers a proxied request itself; it never forwards it.
+                    ProxyResult result = runProxied(r.op());
+                    conn.answerProxyRequest(r.incarnation(), r.requestId(), result, nowMs, out);
+                    if (mutation == Mutation.REPROXY_REQUEST) {
+                        conn.handle(new Input.ApiCall(Long.MIN_VALUE + r.requestId(),
+                                new ApiRequest.Proxy(r.from(), r.op())), nowMs, out);
+                    }
+                }
+                case ProtocolEvent.ApiForProtocol a -> out.add(new Output.Reply(a.replyId(), runApi(a.request())));
+            }
+            for (Envelope e : ctx.drainEnvelopes()) {
+                conn.sendProtocol(e.to(), e.msg(), nowMs, out);
+            }
+        }
+    }
+
+    private ApiResponse runApi(ApiRequest request) {
+        return switch (request) {
+            case ApiRequest.Reconfigure r -> new ApiResponse.Reconfigured(node.coordinateReconfiguration(ctx, r.request()));
+            case ApiRequest.Commit c -> new ApiResponse.Committed(node.commit(ctx, c.rackId(), c.epoch()));
+            case ApiRequest.PrepareAndCommit p ->
+                    new ApiResponse.PreparedAndCommitted(node.prepareAndCommit(ctx, p.config()));
+            case ApiRequest.LoadRackSecret l -> new ApiResponse.SecretLoaded(node.loadRackSecret(ctx, l.epoch()));
+            case ApiRequest.Status s -> new ApiResponse.StatusReport(status());
+            case ApiRequest.ClearSecrets c -> {
+                node.clearSecrets();
+                yield new ApiResponse.SecretsCleared();
+            }
+            case ApiRequest.Proxy p -> throw new Check.InvariantViolation("proxy calls are handled by the connection layer");
+            case ApiRequest.UpdateNetworkConfig u ->
+                    throw new Check.InvariantViolation("network config is handled by the connection layer");
+        };
+    }
+
+    private ProxyResult runProxied(ProxyOp op) {
+        return switch (op) {
+            case ProxyOp.Commit c -> commitResult(node.commit(ctx, c.rackId(), c.epoch()));
+            case ProxyOp.PrepareAndCommit p -> commitResult(node.prepareAndCommit(ctx, p.config()));
+            case ProxyOp.Status s -> new ProxyResult.Status(status());
+        };
+    }
+
+    private static <E extends NodeError> ProxyResult commitResult(Result<CommitStatus, E> r) {
+        return switch (r) {
+            case Result.Ok<CommitStatus, E> ok -> new ProxyResult.Commit(ok.value());
+            case Result.Err<CommitStatus, E> err -> new ProxyResult.Failed(err.error());
+        };
+    }
+
+    /** The node's status: protocol state, connected peers and in-flight proxied requests. */
+    public NodeStatus status() {
+        return node.status(ctx, conn.proxiedRequests());
+    }
+
+    /** The earliest time the driver must deliver {@link Input.TimerFired}, or {@link Long#MAX_VALUE}. */
+    public long nextDeadlineMs() {
+        return conn.nextDeadlineMs();
+    }
+
+    public NodeId id() {
+        return ctx.me();
+    }
+
+    /** The current persistent state (what the last persist made durable, plus nothing else). */
+    public PersistentState state() {
+        return ctx.state();
+    }
+
+    public List<Alarm> alarms() {
+        return ctx.alarms();
+    }
+
+    /** For inspection by tests and the simulator's invariants. */
+    public Node protocol() {
+        return node;
+    }
+
+    public ConnectionEngine connections() {
+        return conn;
+    }
+
+    /**
+     * Checks the engine's own invariants: connection table, tracker, and that the protocol's view
+     * of connected peers is exactly the connection table's.
+     */
+    public void checkInvariants() {
+        conn.checkInvariants();
+        Check.state(List.copyOf(ctx.connected()).equals(conn.connectedPeers()),
+                "%s: protocol thinks %s are connected, connection table has %s", ctx.me(), ctx.connected(),
+                conn.connectedPeers());
+    }
+}
