@@ -172,6 +172,8 @@ public final class Simulation {
     private long cpTimerAt = Long.MAX_VALUE;
     private long cpTimerToken;
 
+    private EngineCallRecorder recorder;
+
     // per step
     private boolean structural;
     private final List<SimConn.End> closedThisStep = new ArrayList<>();
@@ -198,8 +200,8 @@ public final class Simulation {
         this.stallUntil = new long[n][n];
         List<PeerAddress> addresses = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            NodeId id = new NodeId("tq-sim", String.format("node-%02d", i));
-            PeerAddress address = new PeerAddress("10.0.0." + (i + 1), PORT);
+            NodeId id = nodeId(i);
+            PeerAddress address = address(i);
             nodes[i] = new SimNode(i, n, id, address);
             byAddress.put(address, nodes[i]);
             byId.put(id, nodes[i]);
@@ -214,8 +216,24 @@ public final class Simulation {
                 + mix.netDelayMaxMs() + mix.establishSlowMaxMs() + LOSS_EXIT_MARGIN_MS;
     }
 
+    /** The id of simulated node {@code index}. */
+    public static NodeId nodeId(int index) {
+        return new NodeId("tq-sim", String.format("node-%02d", index));
+    }
+
+    /** The bootstrap address of simulated node {@code index}. */
+    public static PeerAddress address(int index) {
+        return new PeerAddress("10.0.0." + (index + 1), PORT);
+    }
+
     public RunSpec spec() {
         return spec;
+    }
+
+    /** Records every engine call of the run (benchmarks only); call before {@link #run()}. */
+    public Simulation recordEngineCalls(EngineCallRecorder r) {
+        this.recorder = r;
+        return this;
     }
 
     /** Runs to the end (convergence after the heal, or the first violation). */
@@ -333,6 +351,9 @@ public final class Simulation {
     // Driving one engine
 
     private void boot(SimNode n) {
+        if (recorder != null) {
+            recorder.boot(n.index, n.life, now, n.ledger.durable());
+        }
         n.engine = new NodeEngine(n.id, n.address, n.ledger.durable(), limits,
                 Streams.stream(seed, Streams.NODE, n.index, n.life), mutant);
         n.up = true;
@@ -353,6 +374,9 @@ public final class Simulation {
      */
     private Step step(SimNode n, Input in) {
         Step s;
+        if (recorder != null) {
+            recorder.step(n.index, now, in);
+        }
         try {
             s = n.engine.step(in, now);
         } catch (RuntimeException e) {
@@ -571,6 +595,9 @@ public final class Simulation {
             races.merge(Race.ACCEPT_BEFORE_OLD_EXIT, 1L, Long::sum);
         }
         NodeEngine.Accepted acc;
+        if (recorder != null) {
+            recorder.accept(t.index, now);
+        }
         try {
             acc = t.engine.acceptInbound(now);
         } catch (RuntimeException ex) {
