@@ -247,7 +247,7 @@ public final class ConnectionEngine {
                 return;
             }
         }
-        out.add(new Output.Reply(replyId, Result.<ProxyResult, ProxyError>err(refusal)));
+        out.add(new Output.Reply(replyId, new ApiResponse.Proxied(Result.err(refusal))));
         out.add(new Output.TraceEvent("proxy.refused", call.destination() + ": " + refusal));
     }
 
@@ -255,7 +255,7 @@ public final class ConnectionEngine {
             List<Output> out) {
         if (shutdown) {
             out.add(new Output.Reply(replyId,
-                    Result.<Long, NetworkConfigGossip.UpdateError>err(new NetworkConfigGossip.UpdateError.ShuttingDown())));
+                    new ApiResponse.NetworkConfigUpdated(Result.err(new NetworkConfigGossip.UpdateError.ShuttingDown()))));
             return;
         }
         Result<List<NodeId>, NetworkConfigGossip.UpdateError> r =
@@ -266,11 +266,10 @@ public final class ConnectionEngine {
                 for (NodeId peer : ok.value()) {
                     sendOn(table.currentIncarnation(peer).getAsLong(), value, nowMs, out);
                 }
-                out.add(new Output.Reply(replyId,
-                        Result.<Long, NetworkConfigGossip.UpdateError>ok(update.generation())));
+                out.add(new Output.Reply(replyId, new ApiResponse.NetworkConfigUpdated(Result.ok(update.generation()))));
             }
             case Result.Err<List<NodeId>, NetworkConfigGossip.UpdateError> err ->
-                    out.add(new Output.Reply(replyId, Result.<Long, NetworkConfigGossip.UpdateError>err(err.error())));
+                    out.add(new Output.Reply(replyId, new ApiResponse.NetworkConfigUpdated(Result.err(err.error()))));
         }
     }
 
@@ -371,7 +370,7 @@ public final class ConnectionEngine {
 
     private static void reply(List<ProxyTracker.Completion> completions, List<Output> out) {
         for (ProxyTracker.Completion c : completions) {
-            out.add(new Output.Reply(c.replyId(), c.outcome()));
+            out.add(new Output.Reply(c.replyId(), new ApiResponse.Proxied(c.outcome())));
         }
     }
 }
