@@ -1,7 +1,6 @@
 package org.trustquorum.runtime.wire;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.KryoBufferOverflowException;
 import com.esotericsoftware.kryo.io.Output;
@@ -69,8 +68,9 @@ public final class WireCodec {
             if (input.position() != payload.length) {
                 throw new FrameDecodeException((payload.length - input.position()) + " trailing bytes after the message");
             }
-        } catch (KryoException | IllegalArgumentException | IllegalStateException | NullPointerException
-                | ClassCastException | IndexOutOfBoundsException | ArithmeticException e) {
+        } catch (RuntimeException e) {
+            // Mostly KryoException (which wraps what model constructors throw); anything else a
+            // hostile payload provokes is still only a bad frame, never a reason to stop the node.
             throw new FrameDecodeException("undecodable payload: " + describe(e), e);
         } finally {
             kryo.reset();
