@@ -23,7 +23,8 @@ final class WireShape {
             "NodeStatus.rackId",
             "NodeStatus.expunged",
             "NodeStatus.coordinator",
-            "NodeStatus.computingShareFor");
+            "NodeStatus.computingShareFor",
+            "CoordinatorStatus.config");
 
     private static final ClassValue<Component[]> COMPONENTS = new ClassValue<>() {
         @Override

@@ -100,7 +100,8 @@ final class Samples {
         return new NodeStatus(A, List.of(B, C), alarms(), RACK,
                 List.of(Epoch.of(1), Epoch.of(2), Epoch.of(3)), List.of(Epoch.of(1), Epoch.of(2)), List.of(Epoch.of(1)),
                 new ExpungedMarker(Epoch.of(3), B),
-                new NodeStatus.CoordinatorStatus(Epoch.of(3), NodeStatus.Phase.COLLECTING_ACKS, List.of(A, B, C)),
+                new NodeStatus.CoordinatorStatus(Epoch.of(3), NodeStatus.Phase.COLLECTING_ACKS, List.of(A, B, C),
+                        laterConfig()),
                 Epoch.of(2),
                 List.of(new NodeStatus.ProxiedRequest(17, C, "Commit"),
                         new NodeStatus.ProxiedRequest(-1, D, "Status")));
@@ -109,7 +110,7 @@ final class Samples {
     /** A status of a fresh node: everything optional absent. */
     static NodeStatus emptyStatus() {
         return new NodeStatus(D, List.of(), List.of(), null, List.of(), List.of(), List.of(), null,
-                new NodeStatus.CoordinatorStatus(Epoch.of(1), NodeStatus.Phase.COLLECTING_SHARES, List.of()),
+                new NodeStatus.CoordinatorStatus(Epoch.of(1), NodeStatus.Phase.COLLECTING_SHARES, List.of(), null),
                 null, List.of());
     }
 

@@ -137,15 +137,27 @@ class WireCodecRoundTripTest {
     }
 
     @Test
-    void messageLargerThanAFrameIsRefusedWhenEncoding() {
-        // The model allows up to 1 MiB of encrypted secrets; with the rest of the message that no longer fits.
+    void theLargestConfigurationTheModelAllowsStillFitsInAFrame() {
         var big = new EncryptedRackSecrets(new byte[EncryptedRackSecrets.SALT_LENGTH_BYTES],
                 new byte[EncryptedRackSecrets.MAX_CIPHERTEXT_BYTES]);
         var c = Samples.laterConfig();
         var config = new org.trustquorum.core.model.Configuration(c.rackId(), c.epoch(), c.coordinator(), c.members(),
                 c.threshold(), big);
+        byte[] encoded = codec.encode(new WireMsg.ProxyRequest(1, new ProxyOp.PrepareAndCommit(config)));
+        assertTrue(encoded.length < FrameFormat.MAX_FRAME_BYTES);
+    }
+
+    @Test
+    void messageLargerThanAFrameIsRefusedWhenEncoding() {
+        var s = Samples.fullStatus();
+        var epochs = new java.util.ArrayList<org.trustquorum.core.model.Epoch>();
+        for (long e = 1; e <= 400_000; e++) {
+            epochs.add(org.trustquorum.core.model.Epoch.of(e));
+        }
+        var huge = new org.trustquorum.core.api.NodeStatus(s.id(), s.connectedPeers(), s.alarms(), s.rackId(), epochs,
+                s.shareEpochs(), s.committedEpochs(), s.expunged(), s.coordinator(), s.computingShareFor(), s.proxied());
         assertThrows(MessageTooLargeException.class,
-                () -> codec.encode(new WireMsg.ProxyRequest(1, new ProxyOp.PrepareAndCommit(config))));
+                () -> codec.encode(new WireMsg.ProxyResponse(1, new org.trustquorum.core.msg.ProxyResult.Status(huge))));
         // and the codec still works afterwards
         assertFalse(codec.encode(new WireMsg.Ping()).length == 0);
     }
