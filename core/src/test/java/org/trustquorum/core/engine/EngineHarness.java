@@ -101,7 +101,8 @@ final class EngineHarness {
         return out;
     }
 
-    private void settle() {
+    /** Drains protocol events and checks invariants (done by every other helper). */
+    void settle() {
         protocolEvents.addAll(engine.drainProtocolEvents());
         engine.checkInvariants();
     }
