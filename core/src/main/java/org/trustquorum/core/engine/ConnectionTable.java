@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 import org.trustquorum.core.Check;
 import org.trustquorum.core.model.NodeId;
@@ -298,7 +299,7 @@ public final class ConnectionTable {
             return;
         }
         TreeMap<PeerAddress, DialTarget> next = new TreeMap<>();
-        for (PeerAddress p : new java.util.TreeSet<>(peers)) {
+        for (PeerAddress p : new TreeSet<>(peers)) {
             if (selfAddress.dials(p)) {
                 DialTarget t = dialTargets.get(p);
                 next.put(p, t != null ? t : new DialTarget(nowMs));
@@ -437,10 +438,11 @@ public final class ConnectionTable {
     public static long backoffCeilingMs(EngineLimits limits, int failures) {
         Check.argument(failures >= 1, "failures must be >= 1");
         long d = limits.reconnectBaseMs();
+        // Doubles per failure and stops at the cap (checked before doubling, so it cannot overflow).
         for (int i = 1; i < failures && d < limits.reconnectMaxMs(); i++) {
             d = d > limits.reconnectMaxMs() / 2 ? limits.reconnectMaxMs() : d * 2;
         }
-        return Math.min(d, limits.reconnectMaxMs());
+        return d;
     }
 
     /** Throws {@link Check.InvariantViolation} if the table's structures disagree. */
