@@ -140,10 +140,10 @@ final class EngineHarness {
     }
 
     static Output.Reply reply(long replyId, ProxyError error) {
-        return new Output.Reply(replyId, Result.<ProxyResult, ProxyError>err(error));
+        return new Output.Reply(replyId, new ApiResponse.Proxied(Result.err(error)));
     }
 
     static Output.Reply replyOk(long replyId, ProxyResult value) {
-        return new Output.Reply(replyId, Result.<ProxyResult, ProxyError>ok(value));
+        return new Output.Reply(replyId, new ApiResponse.Proxied(Result.ok(value)));
     }
 }

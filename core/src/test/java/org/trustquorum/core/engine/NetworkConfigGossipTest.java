@@ -95,15 +95,15 @@ class NetworkConfigGossipTest {
 
         List<Output> out = h.step(new Input.ApiCall(1, new ApiRequest.UpdateNetworkConfig(7, new byte[] {7})));
         assertEquals(List.of(new Output.SendFrame(incB, nc(7)), new Output.SendFrame(incC, nc(7)),
-                new Output.Reply(1, Result.ok(7L))), effects(out));
+                new Output.Reply(1, new ApiResponse.NetworkConfigUpdated(Result.ok(7L)))), effects(out));
 
         out = h.step(new Input.ApiCall(2, new ApiRequest.UpdateNetworkConfig(7, new byte[] {8})));
-        assertEquals(List.of(new Output.Reply(2, Result.err(new NetworkConfigGossip.UpdateError.StaleGeneration(7, 7)))),
+        assertEquals(List.of(new Output.Reply(2, new ApiResponse.NetworkConfigUpdated(Result.err(new NetworkConfigGossip.UpdateError.StaleGeneration(7, 7))))),
                 effects(out));
 
         h.step(new Input.Shutdown());
         out = h.step(new Input.ApiCall(3, new ApiRequest.UpdateNetworkConfig(8, new byte[] {8})));
-        assertEquals(List.of(new Output.Reply(3, Result.err(new NetworkConfigGossip.UpdateError.ShuttingDown()))),
+        assertEquals(List.of(new Output.Reply(3, new ApiResponse.NetworkConfigUpdated(Result.err(new NetworkConfigGossip.UpdateError.ShuttingDown())))),
                 effects(out));
         assertFalse(h.engine.gossip().current().orElseThrow().generation() == 8);
     }

@@ -306,8 +306,8 @@ class ProxyChurnRandomizedTest {
                     if (n > 1) {
                         fail("call " + r.replyId() + " completed twice, now with " + r.response());
                     }
-                    outcomes.merge(classify(r.response()), 1, Integer::sum);
-                    if (r.response() instanceof Result.Err<?, ?> err && err.error() instanceof ProxyError.Timeout t) {
+                    outcomes.merge(classify(((ApiResponse.Proxied) r.response()).result()), 1, Integer::sum);
+                    if (((ApiResponse.Proxied) r.response()).result() instanceof Result.Err<?, ?> err && err.error() instanceof ProxyError.Timeout t) {
                         assertTrue(t.afterMs() >= LIMITS.proxyRequestTimeoutMs(), "timed out early: " + t);
                     }
                 }
