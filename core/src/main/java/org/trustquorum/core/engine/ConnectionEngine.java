@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.random.RandomGenerator;
 import org.trustquorum.core.Check;
+import org.trustquorum.core.Mutation;
 import org.trustquorum.core.api.NodeStatus;
 import org.trustquorum.core.model.NodeId;
 import org.trustquorum.core.model.Result;
@@ -32,6 +33,7 @@ public final class ConnectionEngine {
     private final NetworkConfigGossip gossip;
     private final ArrayDeque<ProtocolEvent> forProtocol = new ArrayDeque<>();
     private boolean shutdown;
+    private final Mutation mutation;
     private long lastNowMs = Long.MIN_VALUE;
 
     public ConnectionEngine(NodeId self, PeerAddress selfAddress, EngineLimits limits, RandomGenerator rng) {
@@ -41,8 +43,15 @@ public final class ConnectionEngine {
     /** {@code initialNetworkConfig} is the gossip value loaded from elsewhere, or null. */
     public ConnectionEngine(NodeId self, PeerAddress selfAddress, EngineLimits limits, RandomGenerator rng,
             WireMsg.NetworkConfig initialNetworkConfig) {
+        this(self, selfAddress, limits, rng, initialNetworkConfig, Mutation.NONE);
+    }
+
+    /** With a deliberate bug switched on (simulator only). */
+    public ConnectionEngine(NodeId self, PeerAddress selfAddress, EngineLimits limits, RandomGenerator rng,
+            WireMsg.NetworkConfig initialNetworkConfig, Mutation mutation) {
+        this.mutation = Check.notNull(mutation, "mutation");
         this.self = Check.notNull(self, "self");
-        this.table = new ConnectionTable(self, selfAddress, limits, rng);
+        this.table = new ConnectionTable(self, selfAddress, limits, rng, mutation);
         this.tracker = new ProxyTracker(limits);
         this.gossip = new NetworkConfigGossip(initialNetworkConfig);
     }
@@ -231,6 +240,12 @@ public final class ConnectionEngine {
             refusal = new ProxyError.Busy(ProxyError.Queue.LOCAL_QUEUE);
         } else {
             OptionalLong current = table.currentIncarnation(call.destination());
+            if (current.isEmpty() && mutation == Mutation.TRACK_UNSENT_PROXY_REQUEST) {
+                // The reference's bug: the request is tracked although nothing was sent.
+                tracker.register(replyId, call.destination(), NO_INCARNATION, call.op(), nowMs);
+                return;
+            }
+            // Guard (case 1): without a live connection the call fails now instead of being tracked.
             if (current.isEmpty()) {
                 refusal = new ProxyError.Disconnected(call.destination());
             } else if (!table.hasQueueRoom(current.getAsLong())) {
@@ -362,7 +377,14 @@ public final class ConnectionEngine {
         }
     }
 
+    /** Marks a request that was never sent (only under {@link Mutation#TRACK_UNSENT_PROXY_REQUEST}). */
+    private static final long NO_INCARNATION = 0;
+
     private void failRequestsOn(long inc, List<Output> out) {
+        // Guard (case 7): the exiting incarnation's requests, and only those, fail now.
+        if (mutation == Mutation.TRACKER_NOT_CLEARED_ON_EXIT) {
+            return;
+        }
         List<ProxyTracker.Completion> failed = new ArrayList<>();
         tracker.failIncarnation(inc, failed);
         reply(failed, out);

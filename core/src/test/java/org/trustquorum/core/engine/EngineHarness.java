@@ -46,8 +46,15 @@ final class EngineHarness {
         this(limits, 1);
     }
 
+    /**
+     * The mutation every new harness runs with. Only {@link MutationsBreakGuardsTest} changes it,
+     * to show that each scripted race test fails once its guard is switched off.
+     */
+    static org.trustquorum.core.Mutation mutationForNewHarnesses = org.trustquorum.core.Mutation.NONE;
+
     EngineHarness(EngineLimits limits, long seed) {
-        engine = new ConnectionEngine(SELF, SELF_ADDR, limits, new SplittableRandom(seed));
+        engine = new ConnectionEngine(SELF, SELF_ADDR, limits, new SplittableRandom(seed), null,
+                mutationForNewHarnesses);
     }
 
     static ProxyResult statusResult() {
