@@ -56,7 +56,7 @@ public final class ControlPlane {
 
     /** A fresh control plane for a new rack whose initial nodes are reachable directly. */
     public ControlPlane(RackId rackId, List<NodeId> bootstrap, RandomGenerator rng) {
-        this(new CpLedger(rackId, bootstrap, null, List.of(), null, Epoch.of(1)), rng, 0);
+        this(new CpLedger(rackId, bootstrap, null, bootstrap, null, Epoch.of(1)), rng, 0);
     }
 
     /** Restores the control plane from its durable record (after a crash). */
@@ -118,9 +118,12 @@ public final class ControlPlane {
         return 3;
     }
 
-    /** Nodes the control plane can call without a proxy. */
+    /**
+     * Nodes the control plane can call without a proxy: the initial rack, and every node that has
+     * since reported a commit, less the nodes a completed reconfiguration removed.
+     */
     public boolean reachableDirectly(NodeId node) {
-        return latestCommitted == null ? bootstrap.contains(node) : committedNodes.contains(node);
+        return committedNodes.contains(node);
     }
 
     /**
@@ -159,8 +162,8 @@ public final class ControlPlane {
     private List<NodeId> coordinatorCandidates(TreeSet<NodeId> members) {
         List<NodeId> out = new ArrayList<>();
         for (NodeId m : members) {
-            boolean committedLast = latestCommitted == null ? bootstrap.contains(m)
-                    : latestCommitted.isMember(m) && committedNodes.contains(m);
+            // Between attempts every member of the latest committed configuration has confirmed it.
+            boolean committedLast = latestCommitted == null ? bootstrap.contains(m) : latestCommitted.isMember(m);
             if (committedLast && reachableDirectly(m)) {
                 out.add(m);
             }
@@ -261,15 +264,8 @@ public final class ControlPlane {
     private NodeId chooseProxy(NodeId target) {
         List<NodeId> options = new ArrayList<>();
         for (NodeId n : committedNodes) {
-            if (!n.equals(target) && (latestCommitted == null || latestCommitted.isMember(n))) {
+            if (!n.equals(target)) {
                 options.add(n);
-            }
-        }
-        if (options.isEmpty()) {
-            for (NodeId n : bootstrap) {
-                if (!n.equals(target)) {
-                    options.add(n);
-                }
             }
         }
         if (options.isEmpty()) {

@@ -11,7 +11,8 @@ import org.trustquorum.core.model.RackId;
  *
  * @param bootstrap        nodes reachable directly before any commit (the initial rack)
  * @param latestCommitted  the latest configuration the control plane decided to commit, or null
- * @param committedNodes   nodes that reported having committed some configuration (reachable directly)
+ * @param committedNodes   nodes the control plane reaches directly: the bootstrap set, then every node
+ *                         that reported a commit, less those a completed reconfiguration removed
  * @param attempt          the reconfiguration in progress, or null
  * @param nextEpoch        the epoch the next attempt will use
  */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.random.RandomGenerator;
 import org.trustquorum.core.Check;
+import org.trustquorum.core.Mutation;
 import org.trustquorum.core.api.NodeStatus;
 import org.trustquorum.core.model.NodeId;
 import org.trustquorum.core.model.Result;
@@ -32,6 +33,7 @@ public final class ConnectionEngine {
     private final NetworkConfigGossip gossip;
     private final ArrayDeque<ProtocolEvent> forProtocol = new ArrayDeque<>();
     private boolean shutdown;
+    private final Mutation mutation;
     private long lastNowMs = Long.MIN_VALUE;
 
     public ConnectionEngine(NodeId self, PeerAddress selfAddress, EngineLimits limits, RandomGenerator rng) {
@@ -41,8 +43,15 @@ public final class ConnectionEngine {
     /** {@code initialNetworkConfig} is the gossip value loaded from elsewhere, or null. */
     public ConnectionEngine(NodeId self, PeerAddress selfAddress, EngineLimits limits, RandomGenerator rng,
             WireMsg.NetworkConfig initialNetworkConfig) {
+        this(self, selfAddress, limits, rng, initialNetworkConfig, Mutation.NONE);
+    }
+
+    /** With a deliberate bug switched on (simulator only). */
+    public ConnectionEngine(NodeId self, PeerAddress selfAddress, EngineLimits limits, RandomGenerator rng,
+            WireMsg.NetworkConfig initialNetworkConfig, Mutation mutation) {
+        this.mutation = Check.notNull(mutation, "mutation");
         this.self = Check.notNull(self, "self");
-        this.table = new ConnectionTable(self, selfAddress, limits, rng);
+        this.table = new ConnectionTable(self, selfAddress, limits, rng, mutation);
         this.tracker = new ProxyTracker(limits);
         this.gossip = new NetworkConfigGossip(initialNetworkConfig);
     }
@@ -231,6 +240,12 @@ public final class ConnectionEngine {
             refusal = new ProxyError.Busy(ProxyError.Queue.LOCAL_QUEUE);
         } else {
             OptionalLong current = table.currentIncarnation(call.destination());
+            if (current.isEmpty() && mutation == Mutation.TRACK_UNSENT_PROXY_REQUEST) {
+                // The reference's bug: the request is tracked although nothing was sent.
+                tracker.register(replyId, call.destination(), NO_INCARNATION, call.op(), nowMs);
+                return;
+            }
+            // Guard (case 1): without a live connection the call fails now instead of being tracked.
             if (current.isEmpty()) {
                 refusal = new ProxyError.Disconnected(call.destination());
             } else if (!table.hasQueueRoom(current.getAsLong())) {
@@ -247,7 +262,7 @@ public final class ConnectionEngine {
                 return;
             }
         }
-        out.add(new Output.Reply(replyId, Result.<ProxyResult, ProxyError>err(refusal)));
+        out.add(new Output.Reply(replyId, new ApiResponse.Proxied(Result.err(refusal))));
         out.add(new Output.TraceEvent("proxy.refused", call.destination() + ": " + refusal));
     }
 
@@ -255,7 +270,7 @@ public final class ConnectionEngine {
             List<Output> out) {
         if (shutdown) {
             out.add(new Output.Reply(replyId,
-                    Result.<Long, NetworkConfigGossip.UpdateError>err(new NetworkConfigGossip.UpdateError.ShuttingDown())));
+                    new ApiResponse.NetworkConfigUpdated(Result.err(new NetworkConfigGossip.UpdateError.ShuttingDown()))));
             return;
         }
         Result<List<NodeId>, NetworkConfigGossip.UpdateError> r =
@@ -266,11 +281,10 @@ public final class ConnectionEngine {
                 for (NodeId peer : ok.value()) {
                     sendOn(table.currentIncarnation(peer).getAsLong(), value, nowMs, out);
                 }
-                out.add(new Output.Reply(replyId,
-                        Result.<Long, NetworkConfigGossip.UpdateError>ok(update.generation())));
+                out.add(new Output.Reply(replyId, new ApiResponse.NetworkConfigUpdated(Result.ok(update.generation()))));
             }
             case Result.Err<List<NodeId>, NetworkConfigGossip.UpdateError> err ->
-                    out.add(new Output.Reply(replyId, Result.<Long, NetworkConfigGossip.UpdateError>err(err.error())));
+                    out.add(new Output.Reply(replyId, new ApiResponse.NetworkConfigUpdated(Result.err(err.error()))));
         }
     }
 
@@ -363,7 +377,14 @@ public final class ConnectionEngine {
         }
     }
 
+    /** Marks a request that was never sent (only under {@link Mutation#TRACK_UNSENT_PROXY_REQUEST}). */
+    private static final long NO_INCARNATION = 0;
+
     private void failRequestsOn(long inc, List<Output> out) {
+        // Guard (case 7): the exiting incarnation's requests, and only those, fail now.
+        if (mutation == Mutation.TRACKER_NOT_CLEARED_ON_EXIT) {
+            return;
+        }
         List<ProxyTracker.Completion> failed = new ArrayList<>();
         tracker.failIncarnation(inc, failed);
         reply(failed, out);
@@ -371,7 +392,7 @@ public final class ConnectionEngine {
 
     private static void reply(List<ProxyTracker.Completion> completions, List<Output> out) {
         for (ProxyTracker.Completion c : completions) {
-            out.add(new Output.Reply(c.replyId(), c.outcome()));
+            out.add(new Output.Reply(c.replyId(), new ApiResponse.Proxied(c.outcome())));
         }
     }
 }

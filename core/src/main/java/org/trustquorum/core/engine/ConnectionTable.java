@@ -7,8 +7,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 import org.trustquorum.core.Check;
+import org.trustquorum.core.Mutation;
 import org.trustquorum.core.model.NodeId;
 import org.trustquorum.core.msg.WireMsg;
 
@@ -91,11 +93,21 @@ public final class ConnectionTable {
     private final TreeMap<PeerAddress, Long> liveDialByAddress = new TreeMap<>();
     private final TreeMap<PeerAddress, DialTarget> dialTargets = new TreeMap<>();
     private long nextIncarnation = 1;
+    private final Mutation mutation;
+    /** Only under {@link Mutation#APPLY_STALE_EXIT}: the peer each replaced incarnation belonged to. */
+    private final TreeMap<Long, NodeId> replacedPeers = new TreeMap<>();
     private int pendingInbound;
     private boolean shutdown;
     private long droppedEvents;
 
     public ConnectionTable(NodeId selfId, PeerAddress selfAddress, EngineLimits limits, RandomGenerator rng) {
+        this(selfId, selfAddress, limits, rng, Mutation.NONE);
+    }
+
+    /** With a deliberate bug switched on (simulator only). */
+    public ConnectionTable(NodeId selfId, PeerAddress selfAddress, EngineLimits limits, RandomGenerator rng,
+            Mutation mutation) {
+        this.mutation = Check.notNull(mutation, "mutation");
         this.selfId = Check.notNull(selfId, "selfId");
         this.selfAddress = Check.notNull(selfAddress, "selfAddress");
         this.limits = Check.notNull(limits, "limits");
@@ -146,6 +158,11 @@ public final class ConnectionTable {
         Check.notNull(peer, "peer");
         Conn c = live.get(inc);
         if (c == null) {
+            // Guard (case 5): an incarnation that already ended never becomes connected.
+            if (mutation == Mutation.APPLY_ABORTED_CONNECT && !peer.equals(selfId)) {
+                events.add(new ConnEvent.Connected(peer, inc));
+                return;
+            }
             drop(inc, notLiveReason(inc, "established"), events);
             return;
         }
@@ -163,8 +180,15 @@ public final class ConnectionTable {
             return;
         }
         Long previous = establishedByPeer.get(peer);
+        // Guard (case 6): a newer incarnation replaces the established one, which is closed.
+        if (previous != null && mutation == Mutation.KEEP_DUPLICATE_CONNECTION) {
+            previous = null;
+        }
         if (previous != null) {
             Conn old = live.get(previous);
+            if (mutation == Mutation.APPLY_STALE_EXIT) {
+                replacedPeers.put(old.incarnation, peer);
+            }
             detach(old, nowMs);
             events.add(new ConnEvent.Closed(old.incarnation, ExitCause.REPLACED));
             events.add(new ConnEvent.Replaced(peer, old.incarnation, inc));
@@ -195,7 +219,17 @@ public final class ConnectionTable {
         Check.notNull(cause, "cause");
         Conn c = live.get(inc);
         if (c == null) {
+            // Guard (case 4): the exit of an incarnation that is no longer current changes nothing.
+            NodeId stalePeer = replacedPeers.remove(inc);
+            if (stalePeer != null) {
+                events.add(new ConnEvent.Disconnected(stalePeer, inc));
+                return;
+            }
             drop(inc, notLiveReason(inc, "exit"), events);
+            return;
+        }
+        // Guard (case 3): every exit is processed, whatever its cause.
+        if (cause == ExitCause.HANDLER_EXCEPTION && mutation == Mutation.IGNORE_HANDLER_EXCEPTION_EXIT) {
             return;
         }
         boolean wasCurrent = detach(c, nowMs);
@@ -258,6 +292,10 @@ public final class ConnectionTable {
             return SendResult.NOT_CONNECTED;
         }
         if (c.queuedFrames >= limits.outboundQueueCapacityFrames()) {
+            // Guard (case 2): a frame that does not fit closes the connection; it is never dropped silently.
+            if (mutation == Mutation.SILENT_QUEUE_DROP) {
+                return SendResult.SENT;
+            }
             closeLive(c, ExitCause.QUEUE_OVERFLOW, nowMs, events);
             return SendResult.CLOSED_ON_OVERFLOW;
         }
@@ -298,7 +336,7 @@ public final class ConnectionTable {
             return;
         }
         TreeMap<PeerAddress, DialTarget> next = new TreeMap<>();
-        for (PeerAddress p : new java.util.TreeSet<>(peers)) {
+        for (PeerAddress p : new TreeSet<>(peers)) {
             if (selfAddress.dials(p)) {
                 DialTarget t = dialTargets.get(p);
                 next.put(p, t != null ? t : new DialTarget(nowMs));
@@ -437,10 +475,11 @@ public final class ConnectionTable {
     public static long backoffCeilingMs(EngineLimits limits, int failures) {
         Check.argument(failures >= 1, "failures must be >= 1");
         long d = limits.reconnectBaseMs();
+        // Doubles per failure and stops at the cap (checked before doubling, so it cannot overflow).
         for (int i = 1; i < failures && d < limits.reconnectMaxMs(); i++) {
             d = d > limits.reconnectMaxMs() / 2 ? limits.reconnectMaxMs() : d * 2;
         }
-        return Math.min(d, limits.reconnectMaxMs());
+        return d;
     }
 
     /** Throws {@link Check.InvariantViolation} if the table's structures disagree. */

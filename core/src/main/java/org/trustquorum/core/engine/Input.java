@@ -1,5 +1,6 @@
 package org.trustquorum.core.engine;
 
+import java.util.Collections;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -56,7 +57,7 @@ public sealed interface Input {
         public PeersChanged {
             Check.notNull(peers, "peers");
             SortedSet<PeerAddress> sorted = new TreeSet<>(peers);
-            peers = java.util.Collections.unmodifiableSortedSet(sorted);
+            peers = Collections.unmodifiableSortedSet(sorted);
         }
     }
 

@@ -48,7 +48,7 @@ public final class NodeEngine {
         this.mutation = Check.notNull(mutation, "mutation");
         this.ctx = new NodeCtx(self, loaded);
         this.node = new Node(ctx, rng, mutation);
-        this.conn = new ConnectionEngine(self, selfAddress, limits, rng, null);
+        this.conn = new ConnectionEngine(self, selfAddress, limits, rng, null, mutation);
     }
 
     /** The result of accepting a socket: its incarnation and whatever the engine decided. */

@@ -35,12 +35,8 @@ public sealed interface Output {
         }
     }
 
-    /**
-     * Answer to the API call with this reply handle. For now the response is untyped: a proxy call
-     * is answered with a {@code Result<ProxyResult, ProxyError>} and a network-config update with a
-     * {@code Result<Long, NetworkConfigGossip.UpdateError>}.
-     */
-    record Reply(long replyId, Object response) implements Output {
+    /** The answer to the API call with this reply handle. */
+    record Reply(long replyId, ApiResponse response) implements Output {
         public Reply {
             Check.notNull(response, "response");
         }

@@ -207,17 +207,18 @@ public final class ProxyTracker {
 
     /** Maps a destination's answer to what the caller of {@code op} receives. */
     static Result<ProxyResult, ProxyError> interpret(ProxyOp op, ProxyResult result) {
-        String expected = switch (op) {
-            case ProxyOp.Commit c -> "Commit";
-            case ProxyOp.PrepareAndCommit p -> "Commit";
-            case ProxyOp.Status s -> "Status";
+        boolean wantsStatus = switch (op) {
+            case ProxyOp.Commit c -> false;
+            case ProxyOp.PrepareAndCommit p -> false;
+            case ProxyOp.Status s -> true;
         };
+        String expected = wantsStatus ? "Status" : "Commit";
         return switch (result) {
             case ProxyResult.Failed f -> Result.err(new ProxyError.Inner(f.error()));
-            case ProxyResult.Commit c -> expected.equals("Commit") ? Result.ok(c)
-                    : Result.err(new ProxyError.InvalidResponse(expected, ProxyResult.kind(c)));
-            case ProxyResult.Status s -> expected.equals("Status") ? Result.ok(s)
-                    : Result.err(new ProxyError.InvalidResponse(expected, ProxyResult.kind(s)));
+            case ProxyResult.Commit c -> wantsStatus
+                    ? Result.err(new ProxyError.InvalidResponse(expected, ProxyResult.kind(c))) : Result.ok(c);
+            case ProxyResult.Status s -> wantsStatus
+                    ? Result.ok(s) : Result.err(new ProxyError.InvalidResponse(expected, ProxyResult.kind(s)));
         };
     }
 

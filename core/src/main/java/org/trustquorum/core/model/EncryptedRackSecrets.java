@@ -6,8 +6,10 @@ import org.trustquorum.core.Check;
 /** The rack secrets of earlier committed epochs, encrypted under a key derived from the new one. */
 public record EncryptedRackSecrets(byte[] salt, byte[] ciphertext) {
     public static final int SALT_LENGTH_BYTES = 32;
-    /** Bound on the ciphertext: every possible earlier epoch would not fit anyway; this keeps frames small. */
-    public static final int MAX_CIPHERTEXT_BYTES = 1 << 20;
+    /** Most earlier epochs one configuration carries (40 bytes each): keeps a Prepare well inside a frame. */
+    public static final int MAX_EARLIER_EPOCHS = 4_096;
+    /** Bound on the ciphertext: the records plus the 16-byte authentication tag. */
+    public static final int MAX_CIPHERTEXT_BYTES = MAX_EARLIER_EPOCHS * 40 + 16;
 
     public EncryptedRackSecrets {
         Check.notNull(salt, "salt");

@@ -117,6 +117,8 @@ class ClusterScenarioTest {
             assertEquals(Result.ok(CommitStatus.COMMITTED), c.node(fresh).prepareAndCommit(c.ctx(fresh), config2));
             assertTrue(c.ctx(fresh).state().hasPrepared(Epoch.of(2)));
             assertTrue(c.ctx(fresh).alarms().isEmpty(), "computed share matched its digest");
+            assertTrue(ShareCollector.isValid(config2, fresh, c.ctx(fresh).state().share(Epoch.of(2)).orElseThrow()),
+                    "the stored share is the one the coordinator dealt to " + fresh);
         }
 
         byte[] secret2 = loadSecret(c, coord, Epoch.of(2));

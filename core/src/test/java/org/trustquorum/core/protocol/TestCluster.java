@@ -39,9 +39,12 @@ public final class TestCluster {
             this.id = id;
             this.rng = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
             this.ctx = new NodeCtx(id, PersistentState.EMPTY);
-            this.node = new Node(ctx, rng);
+            this.node = new Node(ctx, rng, mutationForNewNodes);
         }
     }
+
+    /** Only {@link ProtocolMutationsTest} changes this, to show tests fail once a guard is off. */
+    static org.trustquorum.core.Mutation mutationForNewNodes = org.trustquorum.core.Mutation.NONE;
 
     final Map<NodeId, Peer> peers = new TreeMap<>();
     /** Pairs (a, b) with a < b that are connected. */
@@ -132,7 +135,7 @@ public final class TestCluster {
         Peer p = peers.get(a);
         PersistentState kept = p.ctx.state();
         p.ctx = new NodeCtx(a, kept);
-        p.node = new Node(p.ctx, p.rng);
+        p.node = new Node(p.ctx, p.rng, mutationForNewNodes);
     }
 
     /** Moves every node's outgoing envelopes into the network. */

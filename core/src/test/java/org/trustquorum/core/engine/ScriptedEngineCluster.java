@@ -1,0 +1,213 @@
+package org.trustquorum.core.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.trustquorum.core.model.NodeId;
+import org.trustquorum.core.model.PersistentState;
+
+/**
+ * Several {@link NodeEngine}s on an in-memory network, for engine-level scenario tests. Frames
+ * are delivered in FIFO order with no delay; time advances only to engine deadlines. Every step
+ * is driven as a real driver would: persist first, then outputs.
+ */
+final class ScriptedEngineCluster {
+    static final int MAX_WORK_ITEMS = 2_000_000;
+
+    /** One end of a link: a node and the incarnation it knows the connection by. */
+    record End(NodeId node, long inc) {}
+
+    static final class Link {
+        final End a;
+        final End b;
+        boolean alive = true;
+
+        Link(End a, End b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        End other(End e) {
+            return e.equals(a) ? b : a;
+        }
+    }
+
+    final Map<NodeId, NodeEngine> engines = new TreeMap<>();
+    final Map<NodeId, PeerAddress> addresses = new TreeMap<>();
+    final Map<NodeId, PersistentState> durable = new TreeMap<>();
+    final Map<End, Link> links = new java.util.HashMap<>();
+    final Map<Long, Object> replies = new TreeMap<>();
+    /** Node pairs whose traffic is blocked (bootstrap network partition). */
+    final Set<String> blocked = new TreeSet<>();
+    final Deque<Runnable> work = new ArrayDeque<>();
+    long now;
+    long nextReplyId = 1;
+
+    ScriptedEngineCluster(List<NodeId> ids, long seed) {
+        int i = 1;
+        for (NodeId id : ids) {
+            PeerAddress addr = new PeerAddress("10.0.0." + i++, 12345);
+            addresses.put(id, addr);
+            durable.put(id, PersistentState.EMPTY);
+            engines.put(id, new NodeEngine(id, addr, PersistentState.EMPTY, EngineLimits.DEFAULTS,
+                    new SplittableRandom(seed * 31 + i)));
+        }
+        for (NodeId id : ids) {
+            input(id, new Input.PeersChanged(Set.copyOf(addresses.values())));
+        }
+    }
+
+    private NodeId byAddress(PeerAddress a) {
+        for (var e : addresses.entrySet()) {
+            if (e.getValue().equals(a)) {
+                return e.getKey();
+            }
+        }
+        throw new AssertionError("no node at " + a);
+    }
+
+    private static String pair(NodeId a, NodeId b) {
+        return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
+    }
+
+    void block(NodeId a, NodeId b) {
+        blocked.add(pair(a, b));
+        for (Link l : List.copyOf(links.values())) {
+            if (l.alive && pair(l.a.node(), l.b.node()).equals(pair(a, b))) {
+                kill(l);
+            }
+        }
+    }
+
+    void unblock(NodeId a, NodeId b) {
+        blocked.remove(pair(a, b));
+    }
+
+    /** Steps a node with an input now and performs what it asks. */
+    void input(NodeId n, Input in) {
+        perform(n, engines.get(n).step(in, now));
+    }
+
+    /** Issues an API call; returns its reply id. */
+    long call(NodeId n, ApiRequest request) {
+        long id = nextReplyId++;
+        input(n, new Input.ApiCall(id, request));
+        return id;
+    }
+
+    private void perform(NodeId n, Step s) {
+        if (s.persist() != null) {
+            durable.put(n, s.persist());
+        }
+        for (Output o : s.afterPersist()) {
+            switch (o) {
+                case Output.Dial d -> dial(n, d);
+                case Output.SendFrame f -> send(new End(n, f.incarnation()), f);
+                case Output.CloseConn c -> {
+                    Link l = links.get(new End(n, c.incarnation()));
+                    if (l != null && l.alive) {
+                        kill(l);
+                    } else if (l == null) {
+                        work.add(() -> input(n, new Input.ConnExited(c.incarnation(), c.cause())));
+                    }
+                }
+                case Output.Reply r -> replies.put(r.replyId(), r.response());
+                case Output.RaiseAlarm a -> throw new AssertionError(n + " raised " + a.alarm());
+                case Output.TraceEvent t -> { }
+            }
+        }
+    }
+
+    private void dial(NodeId n, Output.Dial d) {
+        NodeId target = byAddress(d.address());
+        if (blocked.contains(pair(n, target))) {
+            work.add(() -> input(n, new Input.ConnExited(d.incarnation(), ExitCause.DIAL_FAILED)));
+            return;
+        }
+        NodeEngine.Accepted acc = engines.get(target).acceptInbound(now);
+        perform(target, acc.step());
+        End dialer = new End(n, d.incarnation());
+        End acceptor = new End(target, acc.incarnation());
+        Link l = new Link(dialer, acceptor);
+        links.put(dialer, l);
+        links.put(acceptor, l);
+        work.add(() -> {
+            if (l.alive) {
+                input(n, new Input.ConnEstablished(d.incarnation(), target));
+            }
+        });
+        work.add(() -> {
+            if (l.alive) {
+                input(target, new Input.ConnEstablished(acc.incarnation(), n));
+            }
+        });
+    }
+
+    private void send(End from, Output.SendFrame f) {
+        Link l = links.get(from);
+        if (l == null || !l.alive) {
+            return; // the exit of that incarnation is already on its way
+        }
+        End to = l.other(from);
+        work.add(() -> {
+            if (l.alive) {
+                input(from.node(), new Input.FramesFlushed(from.inc(), 1));
+                input(to.node(), new Input.FrameReceived(to.inc(), f.msg()));
+            }
+        });
+    }
+
+    private void kill(Link l) {
+        l.alive = false;
+        work.add(() -> input(l.a.node(), new Input.ConnExited(l.a.inc(), ExitCause.ABORTED)));
+        work.add(() -> input(l.b.node(), new Input.ConnExited(l.b.inc(), ExitCause.ABORTED)));
+    }
+
+    /** Runs until the work queue is empty and no deadline falls at or before {@code untilMs}. */
+    void runUntil(long untilMs) {
+        int items = 0;
+        while (true) {
+            while (!work.isEmpty()) {
+                if (++items > MAX_WORK_ITEMS) {
+                    throw new AssertionError("cluster did not settle");
+                }
+                work.pollFirst().run();
+            }
+            long next = Long.MAX_VALUE;
+            for (NodeEngine e : engines.values()) {
+                next = Math.min(next, e.nextDeadlineMs());
+            }
+            if (next > untilMs) {
+                now = Math.max(now, untilMs);
+                return;
+            }
+            now = Math.max(now, next);
+            for (var e : engines.entrySet()) {
+                if (e.getValue().nextDeadlineMs() <= now) {
+                    input(e.getKey(), new Input.TimerFired());
+                }
+            }
+        }
+    }
+
+    void runFor(long ms) {
+        runUntil(now + ms);
+    }
+
+    /** Every engine's own invariants. */
+    void checkInvariants() {
+        for (NodeEngine e : engines.values()) {
+            e.checkInvariants();
+        }
+    }
+
+    List<NodeId> ids() {
+        return new ArrayList<>(engines.keySet());
+    }
+}

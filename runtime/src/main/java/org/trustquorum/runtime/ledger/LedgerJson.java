@@ -1,0 +1,67 @@
+package org.trustquorum.runtime.ledger;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import org.trustquorum.core.model.PersistentState;
+
+/**
+ * JSON mapping of {@link PersistentState} and the checksum that seals a ledger copy.
+ *
+ * <p>The mapper reads and writes record <em>fields</em> only. The core records have helper
+ * methods that Jackson would otherwise take for properties ({@code Epoch.isNone()} would add a
+ * {@code "none"} field; {@code PersistentState.isExpunged()} would replace the expunged marker by a
+ * boolean). Values are rebuilt through the records' canonical constructors, so the model's own
+ * validation runs on load. Byte arrays are base64. Epochs are written as signed 64-bit JSON numbers
+ * (their two's-complement value).
+ */
+final class LedgerJson {
+    private LedgerJson() {}
+
+    static final String CHECKSUM_ALGORITHM = "SHA-256";
+
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .visibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
+            .visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    /**
+     * The bytes the checksum covers: the generation as 8 big-endian bytes, then the compact JSON of
+     * the state with properties in alphabetical order. Computed from the parsed value, so the
+     * layout of the file itself (spacing, field order) does not matter.
+     */
+    static byte[] canonicalBytes(long generation, PersistentState state) throws JsonProcessingException {
+        byte[] json = MAPPER.writeValueAsBytes(state);
+        return ByteBuffer.allocate(Long.BYTES + json.length).putLong(generation).put(json).array();
+    }
+
+    static byte[] checksum(long generation, PersistentState state) throws JsonProcessingException {
+        try {
+            return MessageDigest.getInstance(CHECKSUM_ALGORITHM).digest(canonicalBytes(generation, state));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(CHECKSUM_ALGORITHM + " is required by every JDK", e);
+        }
+    }
+
+    static JsonNode stateTree(PersistentState state) {
+        return MAPPER.valueToTree(state);
+    }
+}
