@@ -14,6 +14,9 @@ sealed interface CallOrigin {
     /** A proxied Status call made by the scenario. */
     record ProxyStatus() implements CallOrigin {}
 
+    /** An operator's Commit (direct or proxied). */
+    record OperatorCommit() implements CallOrigin {}
+
     /** A network-config update made by the scenario. */
     record NetConfig(long generation) implements CallOrigin {}
 }

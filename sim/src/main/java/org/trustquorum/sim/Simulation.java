@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import org.trustquorum.core.Mutation;
 import org.trustquorum.core.api.CommitStatus;
 import org.trustquorum.core.controlplane.ControlPlane;
+import org.trustquorum.core.controlplane.CpBridge;
 import org.trustquorum.core.controlplane.CpCall;
 import org.trustquorum.core.controlplane.CpLedger;
 import org.trustquorum.core.controlplane.CpReply;
@@ -52,6 +53,7 @@ import org.trustquorum.sim.check.Keepalive;
 import org.trustquorum.sim.check.Liveness;
 import org.trustquorum.sim.check.LossFollowedByExit;
 import org.trustquorum.sim.check.NoAlarms;
+import org.trustquorum.sim.check.NoConfigBelowCommit;
 import org.trustquorum.sim.check.NoEstablishAfterClose;
 import org.trustquorum.sim.check.NoSendAfterClose;
 import org.trustquorum.sim.check.NotCoordinatingWhileComputing;
@@ -468,6 +470,7 @@ public final class Simulation {
     private void persist(SimNode n, PersistentState next) {
         PersistentState before = n.ledger.durable();
         ExpungedIsFinal.check(n.name, before, next);
+        NoConfigBelowCommit.check(n.name, before, next);
         CommittedImpliesPrepared.check(n.name, next);
         ShareMatchesDigest.check(n.id, next, before);
         oneConfigPerEpoch.onPersist(n.name, next);
@@ -1033,6 +1036,7 @@ public final class Simulation {
                 }
             }
             case CallOrigin.ProxyStatus p -> { }
+            case CallOrigin.OperatorCommit oc -> { }
             case CallOrigin.NetConfig nc -> { }
         }
     }
@@ -1046,10 +1050,18 @@ public final class Simulation {
             sink.event(now, "reply", "node", n.name, "replyId", r.replyId(), "response", describeResponse(r.response()));
         }
         switch (p.origin()) {
-            case CallOrigin.ControlPlane o -> queue.add(new Ev.CpAnswer(now + 1 + net.nextInt(mix.cpLatencyMaxMs()),
-                    o.cpLife(), o, ReplyAdapter.toCpReply(r.response())));
+            case CallOrigin.ControlPlane o -> {
+                CpReply reply = r.response() instanceof ApiResponse typed ? CpBridge.fromApi(typed)
+                        : ReplyAdapter.toCpReply(r.response());
+                queue.add(new Ev.CpAnswer(now + 1 + net.nextInt(mix.cpLatencyMaxMs()), o.cpLife(), o, reply));
+            }
             case CallOrigin.Load l -> onLoadReply(n, l, r.response());
             case CallOrigin.ProxyStatus ps -> ReplyAdapter.proxyOutcome(r.response());
+            case CallOrigin.OperatorCommit oc -> {
+                if (!(r.response() instanceof ApiResponse.Committed)) {
+                    ReplyAdapter.proxyOutcome(r.response());
+                }
+            }
             case CallOrigin.NetConfig nc -> ReplyAdapter.networkConfigOutcome(r.response());
         }
     }
@@ -1165,22 +1177,12 @@ public final class Simulation {
             throw ControlPlaneReachability.unreachable(entry.name, describeCpRequest(call.request()));
         }
         ApiRequest request;
-        if (call.proxied()) {
-            ProxyOp op = switch (call.request()) {
-                case CpRequest.Commit c -> new ProxyOp.Commit(c.rackId(), c.epoch());
-                case CpRequest.PrepareAndCommit p -> new ProxyOp.PrepareAndCommit(p.config());
-                case CpRequest.Status s -> new ProxyOp.Status();
-                case CpRequest.Reconfigure r -> throw new Violation(ControlPlaneReachability.NAME,
-                        "the control plane asked " + entry.name + " to proxy a Reconfigure to " + call.target());
-            };
-            request = new ApiRequest.Proxy(call.target(), op);
-        } else {
-            request = switch (call.request()) {
-                case CpRequest.Reconfigure r -> new ApiRequest.Reconfigure(r.request());
-                case CpRequest.Commit c -> new ApiRequest.Commit(c.rackId(), c.epoch());
-                case CpRequest.PrepareAndCommit p -> new ApiRequest.PrepareAndCommit(p.config());
-                case CpRequest.Status s -> new ApiRequest.Status();
-            };
+        try {
+            // The same mapping the runtime's control-plane client uses.
+            request = CpBridge.toApi(call);
+        } catch (IllegalArgumentException e) {
+            throw new Violation(ControlPlaneReachability.NAME, "the control plane asked " + entry.name
+                    + " to proxy " + describeCpRequest(call.request()) + " to " + call.target() + ": " + e.getMessage());
         }
         SimNode target = byId.get(call.target());
         log.record(T_CP_CALL, now, call.callId(), target.index, entry.index, requestCode(request));
@@ -1288,6 +1290,7 @@ public final class Simulation {
                             LOCAL_CALL_DELAY_MS);
                 }
             }
+            case Entry.OperatorCommit oc -> operatorCommit(oc);
             case Entry.Crash c -> {
                 SimNode n = nodes[c.node()];
                 if (!n.up) {
@@ -1330,6 +1333,32 @@ public final class Simulation {
                 long until = now + s.durationMs();
                 stallUntil[s.from()][s.to()] = Math.max(stallUntil[s.from()][s.to()], until);
             }
+        }
+    }
+
+    private void operatorCommit(Entry.OperatorCommit oc) {
+        Configuration latest = cpUp ? cp.latestCommitted() : null;
+        SimNode target = nodes[oc.node()];
+        if (latest == null) {
+            return;
+        }
+        ApiRequest.Commit commit = new ApiRequest.Commit(latest.rackId(), latest.epoch());
+        if (onManagementNetwork(target)) {
+            if (target.up) {
+                issueCall(target, commit, new CallOrigin.OperatorCommit(), 1 + net.nextInt(mix.cpLatencyMaxMs()));
+            }
+            return;
+        }
+        List<SimNode> proxies = new ArrayList<>();
+        for (SimNode n : nodes) {
+            if (n != target && n.up && onManagementNetwork(n)) {
+                proxies.add(n);
+            }
+        }
+        if (!proxies.isEmpty()) {
+            SimNode via = proxies.get(Streams.stream(seed, Streams.ENTRY, oc.choice(), 1).nextInt(proxies.size()));
+            issueCall(via, new ApiRequest.Proxy(target.id, new ProxyOp.Commit(latest.rackId(), latest.epoch())),
+                    new CallOrigin.OperatorCommit(), 1 + net.nextInt(mix.cpLatencyMaxMs()));
         }
     }
 

@@ -35,6 +35,13 @@ public sealed interface Entry {
     /** A node is asked to proxy a Status call to another node. */
     record ProxyStatus(long atMs, int from, int to) implements Entry {}
 
+    /**
+     * An operator asks a node to commit the latest configuration the control plane committed
+     * (directly when the node is on the management network, else through a proxy). A node that
+     * never prepared that epoch must refuse.
+     */
+    record OperatorCommit(long atMs, int node, long choice) implements Entry {}
+
     /** A node gets a new network configuration to gossip. */
     record UpdateNetworkConfig(long atMs, int node) implements Entry {}
 
@@ -73,6 +80,7 @@ public sealed interface Entry {
             case LoadSecret x -> "load-secret";
             case ProxyStatus x -> "proxy-status";
             case UpdateNetworkConfig x -> "update-network-config";
+            case OperatorCommit x -> "operator-commit";
             case Crash x -> "crash";
             case CrashControlPlane x -> "crash-control-plane";
             case Partition x -> "partition";
@@ -92,6 +100,7 @@ public sealed interface Entry {
             case LoadSecret x -> false;
             case ProxyStatus x -> false;
             case UpdateNetworkConfig x -> false;
+            case OperatorCommit x -> false;
             case Crash x -> true;
             case CrashControlPlane x -> true;
             case Partition x -> true;

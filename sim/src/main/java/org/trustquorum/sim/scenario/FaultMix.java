@@ -30,6 +30,7 @@ import org.trustquorum.sim.FaultProfile;
  * @param loadPerMin                LoadRackSecret calls at random nodes
  * @param proxyStatusPerMin         proxied Status calls between random nodes
  * @param netConfigPerMin           network-config updates at random nodes
+ * @param commitPerMin              operator Commit calls (of the latest committed epoch) at random nodes
  * @param crashPerMin               node crashes
  * @param midStepCrashPercent       of crashes, those that hit right after a persist (before outputs)
  * @param tornPercent               of those, the persist itself is torn (falls back to the older copy)
@@ -65,6 +66,7 @@ public record FaultMix(
         double loadPerMin,
         double proxyStatusPerMin,
         double netConfigPerMin,
+        double commitPerMin,
         double crashPerMin,
         int midStepCrashPercent,
         int tornPercent,
@@ -92,17 +94,17 @@ public record FaultMix(
             case NONE -> new FaultMix(between(r, 30_000, 60_000), between(r, 2, 30), between(r, 1, 20), 0, 0, 1,
                     between(r, 1, 20), 0, 1, between(r, 1, 500), between(r, 1, 10), 1_000,
                     EngineLimits.OUTBOUND_QUEUE_CAPACITY_FRAMES, EngineLimits.MAX_IN_FLIGHT_PROXY_REQUESTS,
-                    rate(r, 2, 5), 0, rate(r, 3, 8), rate(r, 4, 12), rate(r, 1, 3),
+                    rate(r, 2, 5), 0, rate(r, 3, 8), rate(r, 4, 12), rate(r, 1, 3), rate(r, 0.5, 2),
                     0, 0, 0, 0, 1_000, 0, 0, 0, 0, 1_000, 0, 0, 0, 1_000);
             case LIGHT -> new FaultMix(between(r, 40_000, 80_000), between(r, 2, 40), between(r, 1, 30), 1,
                     5, 800, between(r, 1, 20), 10, 3_000, between(r, 1, 1_000), between(r, 1, 10), 1_000,
                     pick(r, 16, 32, 64), pick(r, 64, 1_024),
-                    rate(r, 2, 5), 0.3, rate(r, 3, 8), rate(r, 4, 12), rate(r, 1, 3),
+                    rate(r, 2, 5), 0.3, rate(r, 3, 8), rate(r, 4, 12), rate(r, 1, 3), rate(r, 0.5, 2),
                     0.6, 30, 30, 20, 8_000, 0.2, 0.5, 0.3, 0.2, 6_000, 1.0, 0.5, 0.5, 12_000);
             case HEAVY -> new FaultMix(between(r, 60_000, 120_000), between(r, 2, 80), between(r, 1, 40), 5,
                     15, 1_000, between(r, 1, 30), 30, 3_000, between(r, 1, 1_500), between(r, 1, 20), 1_000,
                     pick(r, 4, 8, 16, 64), pick(r, 2, 8, 1_024),
-                    rate(r, 3, 8), 0.8, rate(r, 6, 12), rate(r, 8, 20), rate(r, 2, 5),
+                    rate(r, 3, 8), 0.8, rate(r, 6, 12), rate(r, 8, 20), rate(r, 2, 5), rate(r, 1, 3),
                     3.0, 40, 40, 25, 15_000, 1.0, 3.0, 2.0, 1.0, 12_000, 6.0, 3.0, 3.0, 20_000);
             case SWARM -> drawSwarm(r);
         };
@@ -113,8 +115,9 @@ public record FaultMix(
                 on(r) ? between(r, 1, 15) : 0, on(r) ? between(r, 5, 40) : 0, between(r, 1, 1_200),
                 between(r, 1, 40), on(r) ? between(r, 5, 60) : 0, between(r, 500, 4_000), between(r, 1, 2_000),
                 between(r, 1, 30), between(r, 200, 3_000),
-                pick(r, 2, 4, 8, 16, 64), pick(r, 1, 2, 8, 64, 1_024),
+                pick(r, 4, 8, 16, 64), pick(r, 1, 2, 8, 64, 1_024),
                 rate(r, 1, 10), on(r) ? rate(r, 0, 2) : 0, rate(r, 1, 15), rate(r, 1, 30), on(r) ? rate(r, 0, 6) : 0,
+                on(r) ? rate(r, 0, 4) : 0,
                 on(r) ? rate(r, 0, 6) : 0, between(r, 0, 80), between(r, 0, 80), between(r, 0, 50),
                 between(r, 1_000, 30_000),
                 on(r) ? rate(r, 0, 2) : 0, on(r) ? rate(r, 0, 5) : 0, on(r) ? rate(r, 0, 4) : 0,
@@ -140,7 +143,7 @@ public record FaultMix(
         return new FaultMix(ms, netDelayMaxMs, handshakeDelayMaxMs, slowHandshakePercent, establishSlowPercent,
                 establishSlowMaxMs, exitDelayMaxMs, slowExitPercent, slowExitMaxMs, dialFailDelayMaxMs, cpLatencyMaxMs,
                 cpUnreachableDelayMs, queueCapacityFrames, maxInFlightProxyRequests, reconfigPerMin,
-                abortReconfigPerMin, loadPerMin, proxyStatusPerMin, netConfigPerMin, crashPerMin, midStepCrashPercent,
+                abortReconfigPerMin, loadPerMin, proxyStatusPerMin, netConfigPerMin, commitPerMin, crashPerMin, midStepCrashPercent,
                 tornPercent, gracefulPercent, downMaxMs, cpCrashPerMin, partitionPerMin, oneWayPerMin, isolatePerMin,
                 partitionMaxMs, abortPerMin, handlerExceptionPerMin, stallPerMin, stallMaxMs);
     }

@@ -46,6 +46,8 @@ public final class ScenarioGenerator {
             return new Entry.ProxyStatus(t, p[0], p[1]);
         });
         poisson(r, mix.netConfigPerMin(), horizon, entries, t -> new Entry.UpdateNetworkConfig(t, r.nextInt(nodes)));
+        poisson(r, mix.commitPerMin(), horizon, entries,
+                t -> new Entry.OperatorCommit(t, r.nextInt(nodes), r.nextLong()));
         poisson(r, mix.crashPerMin(), horizon, entries,
                 t -> new Entry.Crash(t, r.nextInt(nodes), between(r, FaultMix.DOWN_MIN_MS, mix.downMaxMs()),
                         crashPoint(r, mix)));

@@ -214,6 +214,7 @@ public final class Shrinker {
             case Entry.AbortReconfiguration a -> { }
             case Entry.ProxyStatus p -> { }
             case Entry.UpdateNetworkConfig u -> { }
+            case Entry.OperatorCommit o -> { }
             case Entry.AbortConnection a -> { }
             case Entry.HandlerException h -> { }
         }
