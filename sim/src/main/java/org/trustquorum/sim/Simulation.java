@@ -56,6 +56,7 @@ import org.trustquorum.sim.check.NoAlarms;
 import org.trustquorum.sim.check.NoConfigBelowCommit;
 import org.trustquorum.sim.check.NoEstablishAfterClose;
 import org.trustquorum.sim.check.NoSendAfterClose;
+import org.trustquorum.sim.check.NoStaleAck;
 import org.trustquorum.sim.check.NotCoordinatingWhileComputing;
 import org.trustquorum.sim.check.OneConfigPerEpoch;
 import org.trustquorum.sim.check.OneConnectionPerPeer;
@@ -150,6 +151,7 @@ public final class Simulation {
     private Configuration lastSeenCommitted;
     private final long[][] blockedUntil;
     private final long[][] stallUntil;
+    private final long[] freezeUntil;
     private final long lossExitBoundMs;
     private final OneConfigPerEpoch oneConfigPerEpoch = new OneConfigPerEpoch();
     private final SecretOracle oracle = new SecretOracle();
@@ -200,6 +202,7 @@ public final class Simulation {
         this.everCommittedMember = new boolean[n];
         this.blockedUntil = new long[n][n];
         this.stallUntil = new long[n][n];
+        this.freezeUntil = new long[n];
         List<PeerAddress> addresses = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             NodeId id = nodeId(i);
@@ -716,6 +719,7 @@ public final class Simulation {
             case WireMsg.Protocol p -> {
                 if (p.msg() instanceof PeerMsg.PrepareAck ack) {
                     AckedPrepareIsDurable.check(n.name, ack.epoch(), n.ledger.durable());
+                    NoStaleAck.check(n.name, ack.epoch(), n.ledger.durable());
                 }
             }
             case WireMsg.ProxyRequest pr -> {
@@ -744,8 +748,14 @@ public final class Simulation {
             return;
         }
         c.flushScheduled[dir] = true;
-        long at = Math.max(now, stallUntil[c.nodes[dir].index][c.nodes[1 - dir].index]);
+        long at = Math.max(now, heldUntil(c, dir));
         queue.add(new Ev.Flush(at, c, dir, ++c.flushToken[dir]));
+    }
+
+    /** Until when frames of direction {@code dir} stay in the sender's queue (stall or freeze). */
+    private long heldUntil(SimConn c, int dir) {
+        int from = c.nodes[dir].index;
+        return Math.max(stallUntil[from][c.nodes[1 - dir].index], freezeUntil[from]);
     }
 
     private void onFlush(Ev.Flush f) {
@@ -759,7 +769,7 @@ public final class Simulation {
         if (s == null || !s.alive() || c.queue[dir].isEmpty()) {
             return;
         }
-        long stall = stallUntil[c.nodes[dir].index][c.nodes[1 - dir].index];
+        long stall = heldUntil(c, dir);
         if (stall > now) {
             c.flushScheduled[dir] = true;
             queue.add(new Ev.Flush(stall, c, dir, ++c.flushToken[dir]));
@@ -1292,8 +1302,8 @@ public final class Simulation {
             }
             case Entry.OperatorCommit oc -> operatorCommit(oc);
             case Entry.Crash c -> {
-                SimNode n = nodes[c.node()];
-                if (!n.up) {
+                SimNode n = nodeAt(c.node());
+                if (n == null || !n.up) {
                     return;
                 }
                 switch (c.point()) {
@@ -1312,28 +1322,72 @@ public final class Simulation {
                 }
             }
             case Entry.Partition p -> {
-                block(nodes[p.a()], nodes[p.b()], p.durationMs());
-                block(nodes[p.b()], nodes[p.a()], p.durationMs());
-                abortBetween(nodes[p.a()], nodes[p.b()]);
+                SimNode a = nodeAt(p.a());
+                SimNode b = nodes[p.b()];
+                if (a != null && a != b) {
+                    block(a, b, p.durationMs());
+                    block(b, a, p.durationMs());
+                    abortBetween(a, b);
+                }
             }
-            case Entry.OneWayPartition o -> block(nodes[o.from()], nodes[o.to()], o.durationMs());
+            case Entry.OneWayPartition o -> {
+                SimNode a = nodeAt(o.from());
+                SimNode b = nodes[o.to()];
+                if (a != null && a != b) {
+                    block(a, b, o.durationMs());
+                }
+            }
             case Entry.Isolate i -> {
-                SimNode n = nodes[i.node()];
-                for (SimNode o : nodes) {
-                    if (o != n) {
-                        block(n, o, i.durationMs());
-                        block(o, n, i.durationMs());
-                        abortBetween(n, o);
+                SimNode n = nodeAt(i.node());
+                if (n != null) {
+                    for (SimNode o : nodes) {
+                        if (o != n) {
+                            block(n, o, i.durationMs());
+                            block(o, n, i.durationMs());
+                            abortBetween(n, o);
+                        }
                     }
                 }
             }
-            case Entry.AbortConnection a -> abortBetween(nodes[a.a()], nodes[a.b()]);
-            case Entry.HandlerException h -> handlerException(nodes[h.node()], nodes[h.peer()]);
-            case Entry.Stall s -> {
-                long until = now + s.durationMs();
-                stallUntil[s.from()][s.to()] = Math.max(stallUntil[s.from()][s.to()], until);
+            case Entry.AbortConnection a -> {
+                SimNode x = nodeAt(a.a());
+                SimNode y = nodes[a.b()];
+                if (x != null && x != y) {
+                    abortBetween(x, y);
+                }
+            }
+            case Entry.HandlerException h -> {
+                SimNode x = nodeAt(h.node());
+                SimNode y = nodes[h.peer()];
+                if (x != null && x != y) {
+                    handlerException(x, y);
+                }
+            }
+            case Entry.Stall st -> {
+                SimNode x = nodeAt(st.from());
+                SimNode y = nodes[st.to()];
+                if (x != null && x != y) {
+                    stallUntil[x.index][y.index] = Math.max(stallUntil[x.index][y.index], now + st.durationMs());
+                }
+            }
+            case Entry.Freeze fr -> {
+                SimNode x = nodeAt(fr.node());
+                if (x != null) {
+                    freezeUntil[x.index] = Math.max(freezeUntil[x.index], now + fr.durationMs());
+                }
             }
         }
+    }
+
+    /** The node an entry's index stands for now; null if it means the coordinator and there is none. */
+    private SimNode nodeAt(int index) {
+        if (index != Entry.COORDINATOR) {
+            return nodes[index];
+        }
+        if (!cpUp || cp.attempt() == null) {
+            return null;
+        }
+        return byId.get(cp.attempt().coordinator());
     }
 
     private void operatorCommit(Entry.OperatorCommit oc) {
@@ -1470,6 +1524,7 @@ public final class Simulation {
         for (long[] row : stallUntil) {
             Arrays.fill(row, 0);
         }
+        Arrays.fill(freezeUntil, 0);
         for (SimNode n : nodes) {
             n.armedCrash = null;
             if (!n.up) {

@@ -2,10 +2,15 @@ package org.trustquorum.sim.scenario;
 
 /**
  * One timed action of a run's schedule: a scenario step (what the operators and the control plane
- * do) or a fault. Nodes are referred to by index (0..nodes-1). A run is a function of its seed and
- * its schedule; shrinking removes and simplifies entries.
+ * do) or a fault. Nodes are referred to by index (0..nodes-1); in faults, {@link #COORDINATOR}
+ * stands for whichever node coordinates the control plane's current attempt when the entry takes
+ * effect (the entry does nothing if there is none). A run is a function of its seed and its
+ * schedule; shrinking removes and simplifies entries.
  */
 public sealed interface Entry {
+    /** Node index meaning "the coordinator of the current reconfiguration attempt". */
+    int COORDINATOR = -1;
+
     /** Virtual time at which the entry takes effect. */
     long atMs();
 
@@ -72,6 +77,9 @@ public sealed interface Entry {
     /** Frames from {@code from} to {@code to} are not flushed for a while (the sender's queue fills). */
     record Stall(long atMs, int from, int to, long durationMs) implements Entry {}
 
+    /** None of the node's frames leave it for a while (a stuck send path); its queues fill. */
+    record Freeze(long atMs, int node, long durationMs) implements Entry {}
+
     /** Short kind name (also the JSON tag). */
     static String kind(Entry e) {
         return switch (e) {
@@ -89,6 +97,7 @@ public sealed interface Entry {
             case AbortConnection x -> "abort-connection";
             case HandlerException x -> "handler-exception";
             case Stall x -> "stall";
+            case Freeze x -> "freeze";
         };
     }
 
@@ -109,6 +118,7 @@ public sealed interface Entry {
             case AbortConnection x -> true;
             case HandlerException x -> true;
             case Stall x -> true;
+            case Freeze x -> true;
         };
     }
 }

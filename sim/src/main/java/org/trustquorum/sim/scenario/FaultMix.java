@@ -36,6 +36,8 @@ import org.trustquorum.sim.FaultProfile;
  * @param tornPercent               of those, the persist itself is torn (falls back to the older copy)
  * @param gracefulPercent           of the other crashes, a graceful shutdown first
  * @param downMaxMs                 a crashed node restarts after DOWN_MIN_MS..this
+ * @param coordinatorCrashPercent   chance that a reconfiguration's coordinator crashes during it
+ * @param coordinatorTargetPercent  chance that a node fault targets the current coordinator
  * @param cpCrashPerMin             control-plane crashes
  * @param partitionPerMin           symmetric partitions between two nodes
  * @param oneWayPerMin              one-way partitions between two nodes
@@ -44,7 +46,8 @@ import org.trustquorum.sim.FaultProfile;
  * @param abortPerMin               connection aborts
  * @param handlerExceptionPerMin    connection handler exceptions
  * @param stallPerMin               stalled connection directions (frames not flushed)
- * @param stallMaxMs                stalls last STALL_MIN_MS..this
+ * @param freezePerMin              frozen nodes: none of a node's frames are flushed for a while
+ * @param stallMaxMs                stalls and freezes last STALL_MIN_MS..this
  */
 public record FaultMix(
         long safetyMs,
@@ -72,6 +75,8 @@ public record FaultMix(
         int tornPercent,
         int gracefulPercent,
         long downMaxMs,
+        int coordinatorCrashPercent,
+        int coordinatorTargetPercent,
         double cpCrashPerMin,
         double partitionPerMin,
         double oneWayPerMin,
@@ -80,6 +85,7 @@ public record FaultMix(
         double abortPerMin,
         double handlerExceptionPerMin,
         double stallPerMin,
+        double freezePerMin,
         long stallMaxMs) {
 
     public static final long SLOW_HANDSHAKE_MIN_MS = 9_000;
@@ -90,46 +96,169 @@ public record FaultMix(
 
     /** Draws the mix of a profile. */
     public static FaultMix draw(FaultProfile profile, SplittableRandom r) {
-        return switch (profile) {
-            case NONE -> new FaultMix(between(r, 30_000, 60_000), between(r, 2, 30), between(r, 1, 20), 0, 0, 1,
-                    between(r, 1, 20), 0, 1, between(r, 1, 500), between(r, 1, 10), 1_000,
-                    EngineLimits.OUTBOUND_QUEUE_CAPACITY_FRAMES, EngineLimits.MAX_IN_FLIGHT_PROXY_REQUESTS,
-                    rate(r, 2, 5), 0, rate(r, 3, 8), rate(r, 4, 12), rate(r, 1, 3), rate(r, 0.5, 2),
-                    0, 0, 0, 0, 1_000, 0, 0, 0, 0, 1_000, 0, 0, 0, 1_000);
-            case LIGHT -> new FaultMix(between(r, 40_000, 80_000), between(r, 2, 40), between(r, 1, 30), 1,
-                    5, 800, between(r, 1, 20), 10, 3_000, between(r, 1, 1_000), between(r, 1, 10), 1_000,
-                    pick(r, 16, 32, 64), pick(r, 64, 1_024),
-                    rate(r, 2, 5), 0.3, rate(r, 3, 8), rate(r, 4, 12), rate(r, 1, 3), rate(r, 0.5, 2),
-                    0.6, 30, 30, 20, 8_000, 0.2, 0.5, 0.3, 0.2, 6_000, 1.0, 0.5, 0.5, 12_000);
-            case HEAVY -> new FaultMix(between(r, 60_000, 120_000), between(r, 2, 80), between(r, 1, 40), 5,
-                    15, 1_000, between(r, 1, 30), 30, 3_000, between(r, 1, 1_500), between(r, 1, 20), 1_000,
-                    pick(r, 4, 8, 16, 64), pick(r, 2, 8, 1_024),
-                    rate(r, 3, 8), 0.8, rate(r, 6, 12), rate(r, 8, 20), rate(r, 2, 5), rate(r, 1, 3),
-                    3.0, 40, 40, 25, 15_000, 1.0, 3.0, 2.0, 1.0, 12_000, 6.0, 3.0, 3.0, 20_000);
-            case SWARM -> drawSwarm(r);
-        };
+        Builder b = new Builder();
+        switch (profile) {
+            case NONE -> {
+                b.safetyMs = between(r, 30_000, 60_000);
+                b.network(r, 30, 20, 20, 500, 10);
+                b.scenario(r, rate(r, 2, 5), rate(r, 3, 8), rate(r, 4, 12), rate(r, 1, 3), rate(r, 0.5, 2));
+            }
+            case LIGHT -> {
+                b.safetyMs = between(r, 40_000, 80_000);
+                b.network(r, 40, 30, 20, 1_000, 10);
+                b.slowHandshakePercent = 1;
+                b.establishSlowPercent = 5;
+                b.establishSlowMaxMs = 800;
+                b.slowExitPercent = 10;
+                b.slowExitMaxMs = 3_000;
+                b.queueCapacityFrames = pick(r, 16, 32, 64);
+                b.maxInFlightProxyRequests = pick(r, 64, 1_024);
+                b.scenario(r, rate(r, 2, 5), rate(r, 3, 8), rate(r, 4, 12), rate(r, 1, 3), rate(r, 0.5, 2));
+                b.abortReconfigPerMin = 0.3;
+                b.crashes(0.6, 30, 30, 20, 8_000, 20, 20);
+                b.cpCrashPerMin = 0.2;
+                b.partitions(0.5, 0.3, 0.2, 6_000);
+                b.abortPerMin = 1.0;
+                b.handlerExceptionPerMin = 0.5;
+                b.stallPerMin = 0.5;
+                b.freezePerMin = 0.2;
+                b.stallMaxMs = 12_000;
+            }
+            case HEAVY -> {
+                b.safetyMs = between(r, 60_000, 120_000);
+                b.network(r, 80, 40, 30, 1_500, 20);
+                b.slowHandshakePercent = 5;
+                b.establishSlowPercent = 15;
+                b.establishSlowMaxMs = 1_000;
+                b.slowExitPercent = 30;
+                b.slowExitMaxMs = 3_000;
+                b.queueCapacityFrames = pick(r, 4, 8, 16, 64);
+                b.maxInFlightProxyRequests = pick(r, 2, 8, 1_024);
+                b.scenario(r, rate(r, 3, 8), rate(r, 6, 12), rate(r, 8, 20), rate(r, 2, 5), rate(r, 1, 3));
+                b.abortReconfigPerMin = 0.8;
+                b.crashes(3.0, 40, 40, 25, 15_000, 40, 30);
+                b.cpCrashPerMin = 1.0;
+                b.partitions(3.0, 2.0, 1.0, 12_000);
+                b.abortPerMin = 6.0;
+                b.handlerExceptionPerMin = 3.0;
+                b.stallPerMin = 3.0;
+                b.freezePerMin = 1.0;
+                b.stallMaxMs = 20_000;
+            }
+            case SWARM -> {
+                b.safetyMs = between(r, 20_000, 110_000);
+                b.network(r, 100, 50, 40, 2_000, 30);
+                b.cpUnreachableDelayMs = between(r, 200, 3_000);
+                b.slowHandshakePercent = on(r) ? between(r, 1, 15) : 0;
+                b.establishSlowPercent = on(r) ? between(r, 5, 40) : 0;
+                b.establishSlowMaxMs = between(r, 1, 1_200);
+                b.slowExitPercent = on(r) ? between(r, 5, 60) : 0;
+                b.slowExitMaxMs = between(r, 500, 4_000);
+                b.queueCapacityFrames = pick(r, 4, 8, 16, 64);
+                b.maxInFlightProxyRequests = pick(r, 1, 2, 8, 64, 1_024);
+                b.scenario(r, rate(r, 1, 20), rate(r, 1, 15), rate(r, 1, 30), on(r) ? rate(r, 0, 6) : 0,
+                        on(r) ? rate(r, 0, 4) : 0);
+                b.abortReconfigPerMin = on(r) ? rate(r, 0, 2) : 0;
+                b.crashes(on(r) ? rate(r, 0, 6) : 0, between(r, 0, 80), between(r, 0, 80), between(r, 0, 50),
+                        between(r, 1_000, 30_000), on(r) ? between(r, 0, 60) : 0, on(r) ? between(r, 0, 60) : 0);
+                b.cpCrashPerMin = on(r) ? rate(r, 0, 2) : 0;
+                b.partitions(on(r) ? rate(r, 0, 5) : 0, on(r) ? rate(r, 0, 4) : 0, on(r) ? rate(r, 0, 2) : 0,
+                        between(r, 1_000, 20_000));
+                b.abortPerMin = on(r) ? rate(r, 0, 12) : 0;
+                b.handlerExceptionPerMin = on(r) ? rate(r, 0, 6) : 0;
+                b.stallPerMin = on(r) ? rate(r, 0, 6) : 0;
+                b.freezePerMin = on(r) ? rate(r, 0, 3) : 0;
+                b.stallMaxMs = between(r, 1_000, 30_000);
+            }
+        }
+        return b.build();
     }
 
-    private static FaultMix drawSwarm(SplittableRandom r) {
-        return new FaultMix(between(r, 20_000, 110_000), between(r, 2, 100), between(r, 1, 50),
-                on(r) ? between(r, 1, 15) : 0, on(r) ? between(r, 5, 40) : 0, between(r, 1, 1_200),
-                between(r, 1, 40), on(r) ? between(r, 5, 60) : 0, between(r, 500, 4_000), between(r, 1, 2_000),
-                between(r, 1, 30), between(r, 200, 3_000),
-                pick(r, 4, 8, 16, 64), pick(r, 1, 2, 8, 64, 1_024),
-                rate(r, 1, 10), on(r) ? rate(r, 0, 2) : 0, rate(r, 1, 15), rate(r, 1, 30), on(r) ? rate(r, 0, 6) : 0,
-                on(r) ? rate(r, 0, 4) : 0,
-                on(r) ? rate(r, 0, 6) : 0, between(r, 0, 80), between(r, 0, 80), between(r, 0, 50),
-                between(r, 1_000, 30_000),
-                on(r) ? rate(r, 0, 2) : 0, on(r) ? rate(r, 0, 5) : 0, on(r) ? rate(r, 0, 4) : 0,
-                on(r) ? rate(r, 0, 2) : 0, between(r, 1_000, 20_000),
-                on(r) ? rate(r, 0, 12) : 0, on(r) ? rate(r, 0, 6) : 0, on(r) ? rate(r, 0, 6) : 0,
-                between(r, 1_000, 30_000));
+    /** Mutable staging for {@link #draw}; every field defaults to "off". */
+    private static final class Builder {
+        long safetyMs = 0;
+        int netDelayMaxMs = 1;
+        int handshakeDelayMaxMs = 1;
+        int slowHandshakePercent = 0;
+        int establishSlowPercent = 0;
+        int establishSlowMaxMs = 1;
+        int exitDelayMaxMs = 1;
+        int slowExitPercent = 0;
+        int slowExitMaxMs = 1;
+        int dialFailDelayMaxMs = 1;
+        int cpLatencyMaxMs = 1;
+        int cpUnreachableDelayMs = 1_000;
+        int queueCapacityFrames = EngineLimits.OUTBOUND_QUEUE_CAPACITY_FRAMES;
+        int maxInFlightProxyRequests = EngineLimits.MAX_IN_FLIGHT_PROXY_REQUESTS;
+        double reconfigPerMin = 0;
+        double abortReconfigPerMin = 0;
+        double loadPerMin = 0;
+        double proxyStatusPerMin = 0;
+        double netConfigPerMin = 0;
+        double commitPerMin = 0;
+        double crashPerMin = 0;
+        int midStepCrashPercent = 0;
+        int tornPercent = 0;
+        int gracefulPercent = 0;
+        long downMaxMs = 1_000;
+        int coordinatorCrashPercent = 0;
+        int coordinatorTargetPercent = 0;
+        double cpCrashPerMin = 0;
+        double partitionPerMin = 0;
+        double oneWayPerMin = 0;
+        double isolatePerMin = 0;
+        long partitionMaxMs = 1_000;
+        double abortPerMin = 0;
+        double handlerExceptionPerMin = 0;
+        double stallPerMin = 0;
+        double freezePerMin = 0;
+        long stallMaxMs = 1_000;
+
+        void network(SplittableRandom r, int netMax, int handshakeMax, int exitMax, int dialFailMax, int cpMax) {
+            netDelayMaxMs = between(r, 2, netMax);
+            handshakeDelayMaxMs = between(r, 1, handshakeMax);
+            exitDelayMaxMs = between(r, 1, exitMax);
+            dialFailDelayMaxMs = between(r, 1, dialFailMax);
+            cpLatencyMaxMs = between(r, 1, cpMax);
+        }
+
+        void scenario(SplittableRandom r, double reconfig, double load, double proxyStatus, double netConfig,
+                double commit) {
+            reconfigPerMin = reconfig;
+            loadPerMin = load;
+            proxyStatusPerMin = proxyStatus;
+            netConfigPerMin = netConfig;
+            commitPerMin = commit;
+        }
+
+        void crashes(double perMin, int midStep, int torn, int graceful, long downMax, int coordinatorCrash,
+                int coordinatorTarget) {
+            crashPerMin = perMin;
+            midStepCrashPercent = midStep;
+            tornPercent = torn;
+            gracefulPercent = graceful;
+            downMaxMs = downMax;
+            coordinatorCrashPercent = coordinatorCrash;
+            coordinatorTargetPercent = coordinatorTarget;
+        }
+
+        void partitions(double symmetric, double oneWay, double isolate, long maxMs) {
+            partitionPerMin = symmetric;
+            oneWayPerMin = oneWay;
+            isolatePerMin = isolate;
+            partitionMaxMs = maxMs;
+        }
+
+        FaultMix build() {
+            return new FaultMix(safetyMs, netDelayMaxMs, handshakeDelayMaxMs, slowHandshakePercent, establishSlowPercent, establishSlowMaxMs, exitDelayMaxMs, slowExitPercent, slowExitMaxMs, dialFailDelayMaxMs, cpLatencyMaxMs, cpUnreachableDelayMs, queueCapacityFrames, maxInFlightProxyRequests, reconfigPerMin, abortReconfigPerMin, loadPerMin, proxyStatusPerMin, netConfigPerMin, commitPerMin, crashPerMin, midStepCrashPercent, tornPercent, gracefulPercent, downMaxMs, coordinatorCrashPercent, coordinatorTargetPercent, cpCrashPerMin, partitionPerMin, oneWayPerMin, isolatePerMin, partitionMaxMs, abortPerMin, handlerExceptionPerMin, stallPerMin, freezePerMin, stallMaxMs);
+        }
     }
 
     /** Whether this mix injects any fault at all (the scenario always runs). */
     public boolean hasFaults() {
         return crashPerMin + cpCrashPerMin + partitionPerMin + oneWayPerMin + isolatePerMin + abortPerMin
-                + handlerExceptionPerMin + stallPerMin + abortReconfigPerMin > 0;
+                + handlerExceptionPerMin + stallPerMin + freezePerMin + abortReconfigPerMin > 0
+                || coordinatorCrashPercent > 0;
     }
 
     /** The engine bounds the simulated nodes run with. */
@@ -140,12 +269,7 @@ public record FaultMix(
 
     /** The same mix with a shorter safety phase (used by shrinking). */
     public FaultMix withSafetyMs(long ms) {
-        return new FaultMix(ms, netDelayMaxMs, handshakeDelayMaxMs, slowHandshakePercent, establishSlowPercent,
-                establishSlowMaxMs, exitDelayMaxMs, slowExitPercent, slowExitMaxMs, dialFailDelayMaxMs, cpLatencyMaxMs,
-                cpUnreachableDelayMs, queueCapacityFrames, maxInFlightProxyRequests, reconfigPerMin,
-                abortReconfigPerMin, loadPerMin, proxyStatusPerMin, netConfigPerMin, commitPerMin, crashPerMin, midStepCrashPercent,
-                tornPercent, gracefulPercent, downMaxMs, cpCrashPerMin, partitionPerMin, oneWayPerMin, isolatePerMin,
-                partitionMaxMs, abortPerMin, handlerExceptionPerMin, stallPerMin, stallMaxMs);
+        return new FaultMix(ms, netDelayMaxMs, handshakeDelayMaxMs, slowHandshakePercent, establishSlowPercent, establishSlowMaxMs, exitDelayMaxMs, slowExitPercent, slowExitMaxMs, dialFailDelayMaxMs, cpLatencyMaxMs, cpUnreachableDelayMs, queueCapacityFrames, maxInFlightProxyRequests, reconfigPerMin, abortReconfigPerMin, loadPerMin, proxyStatusPerMin, netConfigPerMin, commitPerMin, crashPerMin, midStepCrashPercent, tornPercent, gracefulPercent, downMaxMs, coordinatorCrashPercent, coordinatorTargetPercent, cpCrashPerMin, partitionPerMin, oneWayPerMin, isolatePerMin, partitionMaxMs, abortPerMin, handlerExceptionPerMin, stallPerMin, freezePerMin, stallMaxMs);
     }
 
     private static boolean on(SplittableRandom r) {

@@ -16,6 +16,8 @@ public final class ScenarioGenerator {
     private static final long MS_PER_MINUTE = 60_000;
     public static final long CP_DOWN_MIN_MS = 500;
     public static final long CP_DOWN_MAX_MS = 10_000;
+    /** A coordinator crash (or freeze) drawn for a reconfiguration hits within this long after it starts. */
+    public static final long COORDINATOR_CRASH_WINDOW_MS = 1_500;
 
     private ScenarioGenerator() {}
 
@@ -37,7 +39,26 @@ public final class ScenarioGenerator {
 
         long horizon = mix.safetyMs();
         List<Entry> entries = new ArrayList<>();
-        poisson(r, mix.reconfigPerMin(), horizon, entries, t -> new Entry.Reconfigure(t, r.nextLong()));
+        List<Entry> reconfigs = new ArrayList<>();
+        poisson(r, mix.reconfigPerMin(), horizon, reconfigs, t -> new Entry.Reconfigure(t, r.nextLong()));
+        for (Entry e : reconfigs) {
+            entries.add(e);
+            if (r.nextInt(100) < mix.coordinatorCrashPercent()) {
+                long at = e.atMs() + r.nextLong(COORDINATOR_CRASH_WINDOW_MS + 1);
+                if (at < horizon) {
+                    entries.add(new Entry.Crash(at, Entry.COORDINATOR,
+                            between(r, FaultMix.DOWN_MIN_MS, mix.downMaxMs()), crashPoint(r, mix)));
+                }
+            }
+            if (mix.freezePerMin() > 0 && r.nextInt(100) < mix.coordinatorCrashPercent()) {
+                // A gray failure instead: the coordinator's frames stop leaving it for a while.
+                long at = e.atMs() + r.nextLong(COORDINATOR_CRASH_WINDOW_MS + 1);
+                if (at < horizon) {
+                    entries.add(new Entry.Freeze(at, Entry.COORDINATOR,
+                            between(r, FaultMix.STALL_MIN_MS, mix.stallMaxMs())));
+                }
+            }
+        }
         poisson(r, mix.abortReconfigPerMin(), horizon, entries, t -> new Entry.AbortReconfiguration(t));
         poisson(r, mix.loadPerMin(), horizon, entries,
                 t -> new Entry.LoadSecret(t, r.nextInt(nodes), r.nextInt(4) == 0));
@@ -49,33 +70,35 @@ public final class ScenarioGenerator {
         poisson(r, mix.commitPerMin(), horizon, entries,
                 t -> new Entry.OperatorCommit(t, r.nextInt(nodes), r.nextLong()));
         poisson(r, mix.crashPerMin(), horizon, entries,
-                t -> new Entry.Crash(t, r.nextInt(nodes), between(r, FaultMix.DOWN_MIN_MS, mix.downMaxMs()),
+                t -> new Entry.Crash(t, target(r, nodes, mix), between(r, FaultMix.DOWN_MIN_MS, mix.downMaxMs()),
                         crashPoint(r, mix)));
         poisson(r, mix.cpCrashPerMin(), horizon, entries,
                 t -> new Entry.CrashControlPlane(t, between(r, CP_DOWN_MIN_MS, CP_DOWN_MAX_MS)));
         poisson(r, mix.partitionPerMin(), horizon, entries, t -> {
-            int[] p = pair(r, nodes);
+            int[] p = targetPair(r, nodes, mix);
             return new Entry.Partition(t, p[0], p[1], between(r, FaultMix.PARTITION_MIN_MS, mix.partitionMaxMs()));
         });
         poisson(r, mix.oneWayPerMin(), horizon, entries, t -> {
-            int[] p = pair(r, nodes);
+            int[] p = targetPair(r, nodes, mix);
             return new Entry.OneWayPartition(t, p[0], p[1],
                     between(r, FaultMix.PARTITION_MIN_MS, mix.partitionMaxMs()));
         });
-        poisson(r, mix.isolatePerMin(), horizon, entries, t -> new Entry.Isolate(t, r.nextInt(nodes),
+        poisson(r, mix.isolatePerMin(), horizon, entries, t -> new Entry.Isolate(t, target(r, nodes, mix),
                 between(r, FaultMix.PARTITION_MIN_MS, mix.partitionMaxMs())));
         poisson(r, mix.abortPerMin(), horizon, entries, t -> {
-            int[] p = pair(r, nodes);
+            int[] p = targetPair(r, nodes, mix);
             return new Entry.AbortConnection(t, p[0], p[1]);
         });
         poisson(r, mix.handlerExceptionPerMin(), horizon, entries, t -> {
-            int[] p = pair(r, nodes);
+            int[] p = targetPair(r, nodes, mix);
             return new Entry.HandlerException(t, p[0], p[1]);
         });
         poisson(r, mix.stallPerMin(), horizon, entries, t -> {
-            int[] p = pair(r, nodes);
+            int[] p = targetPair(r, nodes, mix);
             return new Entry.Stall(t, p[0], p[1], between(r, FaultMix.STALL_MIN_MS, mix.stallMaxMs()));
         });
+        poisson(r, mix.freezePerMin(), horizon, entries, t -> new Entry.Freeze(t, target(r, nodes, mix),
+                between(r, FaultMix.STALL_MIN_MS, mix.stallMaxMs())));
         // Stable sort: entries at the same millisecond keep the order of the kinds above.
         entries.sort(Comparator.comparingLong(Entry::atMs));
         return new Schedule(nodes, mix, initial, threshold, entries);
@@ -103,6 +126,20 @@ public final class ScenarioGenerator {
             }
             out.add(make.apply((long) t));
         }
+    }
+
+    /** A node for a fault: the coordinator of the moment, or a random node. */
+    private static int target(SplittableRandom r, int nodes, FaultMix mix) {
+        return r.nextInt(100) < mix.coordinatorTargetPercent() ? Entry.COORDINATOR : r.nextInt(nodes);
+    }
+
+    /** Two distinct nodes for a fault; the first may be the coordinator of the moment. */
+    private static int[] targetPair(SplittableRandom r, int nodes, FaultMix mix) {
+        int[] p = pair(r, nodes);
+        if (r.nextInt(100) < mix.coordinatorTargetPercent()) {
+            p[0] = Entry.COORDINATOR;
+        }
+        return p;
     }
 
     private static int[] pair(SplittableRandom r, int nodes) {

@@ -205,6 +205,11 @@ public final class Shrinker {
                     out.add(new Entry.Stall(s.atMs(), s.from(), s.to(), s.durationMs() / 2));
                 }
             }
+            case Entry.Freeze f -> {
+                if (f.durationMs() > 200) {
+                    out.add(new Entry.Freeze(f.atMs(), f.node(), f.durationMs() / 2));
+                }
+            }
             case Entry.LoadSecret l -> {
                 if (l.olderEpoch()) {
                     out.add(new Entry.LoadSecret(l.atMs(), l.node(), false));
