@@ -12,9 +12,14 @@ import java.util.Map;
  * @param digest     hex SHA-256 of the event log
  */
 public record RunResult(long seed, String check, String message, long failedAtMs, long events, String digest,
-        Map<Race, Long> races, long virtualMs) {
+        Map<Race, Long> races, Map<Stat, Long> stats, long virtualMs) {
     public RunResult {
         races = new EnumMap<>(races);
+        stats = new EnumMap<>(stats);
+    }
+
+    public long stat(Stat s) {
+        return stats.getOrDefault(s, 0L);
     }
 
     public boolean passed() {

@@ -156,6 +156,7 @@ public final class Simulation {
     private final OneConfigPerEpoch oneConfigPerEpoch = new OneConfigPerEpoch();
     private final SecretOracle oracle = new SecretOracle();
     private final EnumMap<Race, Long> races = new EnumMap<>(Race.class);
+    private final EnumMap<Stat, Long> stats = new EnumMap<>(Stat.class);
     private final List<Object[]> deferredSecrets = new ArrayList<>();
 
     private long now;
@@ -275,7 +276,31 @@ public final class Simulation {
                 sink.event(now, "violation", "check", check, "message", message);
             }
         }
-        return new RunResult(seed, check, message, now, events, log.digestHex(), races, now);
+        finalStats();
+        return new RunResult(seed, check, message, now, events, log.digestHex(), races, stats, now);
+    }
+
+    private void count(Stat s) {
+        stats.merge(s, 1L, Long::sum);
+    }
+
+    private void finalStats() {
+        Configuration latest = cp != null ? cp.latestCommitted() : cpDurable == null ? null : cpDurable.latestCommitted();
+        if (latest != null) {
+            stats.put(Stat.FINAL_EPOCH, latest.epoch().value());
+            long mask = 0;
+            for (NodeId m : latest.memberIds()) {
+                mask |= 1L << byId.get(m).index;
+            }
+            stats.put(Stat.FINAL_MEMBERS, mask);
+        }
+        long expunged = 0;
+        for (SimNode n : nodes) {
+            if (n.ledger.durable().isExpunged()) {
+                expunged++;
+            }
+        }
+        stats.put(Stat.EXPUNGED_NODES, expunged);
     }
 
     // =============================================================================================
@@ -836,6 +861,7 @@ public final class Simulation {
 
     /** A frame sent on {@code sender} was lost: its exit must follow within the §4.1 bound. */
     private void lose(SimConn.End sender, WireMsg msg) {
+        count(Stat.FRAMES_LOST);
         log.record(T_LOST, now, sender.node.index, sender.inc, sender.conn.id, 0);
         if (sink != null) {
             sink.event(now, "lost", "node", sender.node.name, "inc", sender.inc, "peer", sender.peerNode().name,
@@ -958,6 +984,10 @@ public final class Simulation {
     // Crashes and restarts
 
     private void crash(SimNode n, long downMs, String how) {
+        count(Stat.CRASHES);
+        if (cpUp && cp.attempt() != null && cp.attempt().coordinator().equals(n.id)) {
+            count(Stat.COORDINATOR_CRASHES);
+        }
         log.record(T_CRASH, now, n.index, n.life, downMs, how.hashCode());
         if (sink != null) {
             sink.event(now, "crash", "node", n.name, "life", n.life, "how", how, "downMs", downMs);
@@ -1126,6 +1156,7 @@ public final class Simulation {
             return false;
         }
         SecretMatchesOracle.check(n.name, epoch, bytes, expected);
+        count(Stat.SECRETS_VERIFIED);
         return true;
     }
 
@@ -1151,6 +1182,11 @@ public final class Simulation {
             }
         }
         for (String line : cp.drainLog()) {
+            if (line.startsWith("start epoch")) {
+                count(Stat.ATTEMPTS_STARTED);
+            } else if (line.startsWith("abort epoch")) {
+                count(Stat.ATTEMPTS_ABORTED);
+            }
             if (sink != null) {
                 sink.event(now, "cp-log", "text", line);
             }
@@ -1195,6 +1231,7 @@ public final class Simulation {
                     + " to proxy " + describeCpRequest(call.request()) + " to " + call.target() + ": " + e.getMessage());
         }
         SimNode target = byId.get(call.target());
+        count(call.proxied() ? Stat.PROXIED_CP_CALLS : Stat.DIRECT_CP_CALLS);
         log.record(T_CP_CALL, now, call.callId(), target.index, entry.index, requestCode(request));
         if (sink != null) {
             sink.event(now, "cp-call", "callId", call.callId(), "target", target.name, "via",
@@ -1223,6 +1260,9 @@ public final class Simulation {
             if (e != null) {
                 SimNode t = byId.get(call.target());
                 ConfirmedCommitIsDurable.check(t.name, e, t.ledger.durable());
+                if (call.proxied()) {
+                    count(Stat.PROXIED_COMMITS_CONFIRMED);
+                }
             }
         }
         cp.onReply(call.callId(), a.reply, now);
@@ -1230,6 +1270,7 @@ public final class Simulation {
     }
 
     private void crashCp(long downMs) {
+        count(Stat.CONTROL_PLANE_CRASHES);
         log.record(T_CP_CRASH, now, cpLife, downMs, 0, 0);
         if (sink != null) {
             sink.event(now, "cp-crash", "life", cpLife, "downMs", downMs);
@@ -1265,6 +1306,7 @@ public final class Simulation {
         }
         switch (entry) {
             case Entry.Reconfigure r -> reconfigure(r);
+            case Entry.ReconfigureTo r -> reconfigureTo(r);
             case Entry.AbortReconfiguration a -> {
                 if (cpUp) {
                     cp.abortCurrent(now);
@@ -1438,6 +1480,34 @@ public final class Simulation {
                 victim.side == SimConn.ACCEPTOR ? ExitCause.HANDLER_EXCEPTION : ExitCause.IO_ERROR);
     }
 
+    private void reconfigureTo(Entry.ReconfigureTo r) {
+        if (!cpUp || !cp.idle()) {
+            if (now + RECONFIGURE_RETRY_MS < mix.safetyMs()) {
+                queue.add(new Ev.ScheduleEntry(now + RECONFIGURE_RETRY_MS, r));
+            }
+            return;
+        }
+        List<NodeId> members = new ArrayList<>();
+        List<Integer> indices = new ArrayList<>();
+        for (SimNode n : nodes) {
+            if ((r.memberMask() >>> n.index & 1) != 0) {
+                members.add(n.id);
+                indices.add(n.index);
+            }
+        }
+        startReconfiguration(members, indices, r.threshold());
+    }
+
+    private void startReconfiguration(List<NodeId> members, List<Integer> indices, int k) {
+        Result<Epoch, String> res = cp.reconfigure(members, k, now);
+        log.record(T_CP_RECONFIGURE, now, res.isOk() ? res.orElseThrow().value() : -1, members.size(), k, 0);
+        if (sink != null) {
+            sink.event(now, "cp-reconfigure", "members", names(indices), "threshold", k, "result",
+                    res.isOk() ? "epoch " + res.orElseThrow() : res.errorOrThrow());
+        }
+        cpAfter();
+    }
+
     private void reconfigure(Entry.Reconfigure r) {
         if (!cpUp || !cp.idle() || cp.latestCommitted() == null) {
             if (now + RECONFIGURE_RETRY_MS < mix.safetyMs()) {
@@ -1484,13 +1554,7 @@ public final class Simulation {
         for (int i : next) {
             members.add(nodes[i].id);
         }
-        Result<Epoch, String> res = cp.reconfigure(members, k, now);
-        log.record(T_CP_RECONFIGURE, now, res.isOk() ? res.orElseThrow().value() : -1, members.size(), k, 0);
-        if (sink != null) {
-            sink.event(now, "cp-reconfigure", "members", names(new ArrayList<>(next)), "threshold", k, "result",
-                    res.isOk() ? "epoch " + res.orElseThrow() : res.errorOrThrow());
-        }
-        cpAfter();
+        startReconfiguration(members, new ArrayList<>(next), k);
     }
 
     // =============================================================================================

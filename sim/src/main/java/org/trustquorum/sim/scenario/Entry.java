@@ -31,6 +31,12 @@ public sealed interface Entry {
     /** The control plane starts a reconfiguration; {@code choice} seeds the choice of members and threshold. */
     record Reconfigure(long atMs, long choice) implements Entry {}
 
+    /**
+     * The control plane starts a reconfiguration to exactly these members (bit i = node i) and
+     * threshold; for scripted schedules.
+     */
+    record ReconfigureTo(long atMs, long memberMask, int threshold) implements Entry {}
+
     /** The control plane gives up its current (uncommitted) attempt. */
     record AbortReconfiguration(long atMs) implements Entry {}
 
@@ -84,6 +90,7 @@ public sealed interface Entry {
     static String kind(Entry e) {
         return switch (e) {
             case Reconfigure x -> "reconfigure";
+            case ReconfigureTo x -> "reconfigure-to";
             case AbortReconfiguration x -> "abort-reconfiguration";
             case LoadSecret x -> "load-secret";
             case ProxyStatus x -> "proxy-status";
@@ -105,6 +112,7 @@ public sealed interface Entry {
     static boolean isFault(Entry e) {
         return switch (e) {
             case Reconfigure x -> false;
+            case ReconfigureTo x -> false;
             case AbortReconfiguration x -> true;
             case LoadSecret x -> false;
             case ProxyStatus x -> false;

@@ -174,45 +174,60 @@ public record FaultMix(
         return b.build();
     }
 
-    /** Mutable staging for {@link #draw}; every field defaults to "off". */
-    private static final class Builder {
-        long safetyMs = 0;
-        int netDelayMaxMs = 1;
-        int handshakeDelayMaxMs = 1;
-        int slowHandshakePercent = 0;
-        int establishSlowPercent = 0;
-        int establishSlowMaxMs = 1;
-        int exitDelayMaxMs = 1;
-        int slowExitPercent = 0;
-        int slowExitMaxMs = 1;
-        int dialFailDelayMaxMs = 1;
-        int cpLatencyMaxMs = 1;
-        int cpUnreachableDelayMs = 1_000;
-        int queueCapacityFrames = EngineLimits.OUTBOUND_QUEUE_CAPACITY_FRAMES;
-        int maxInFlightProxyRequests = EngineLimits.MAX_IN_FLIGHT_PROXY_REQUESTS;
-        double reconfigPerMin = 0;
-        double abortReconfigPerMin = 0;
-        double loadPerMin = 0;
-        double proxyStatusPerMin = 0;
-        double netConfigPerMin = 0;
-        double commitPerMin = 0;
-        double crashPerMin = 0;
-        int midStepCrashPercent = 0;
-        int tornPercent = 0;
-        int gracefulPercent = 0;
-        long downMaxMs = 1_000;
-        int coordinatorCrashPercent = 0;
-        int coordinatorTargetPercent = 0;
-        double cpCrashPerMin = 0;
-        double partitionPerMin = 0;
-        double oneWayPerMin = 0;
-        double isolatePerMin = 0;
-        long partitionMaxMs = 1_000;
-        double abortPerMin = 0;
-        double handlerExceptionPerMin = 0;
-        double stallPerMin = 0;
-        double freezePerMin = 0;
-        long stallMaxMs = 1_000;
+    /** A mix without faults and with short delays, for scripted schedules (tests, examples). */
+    public static Builder quiet(long safetyMs) {
+        Builder b = new Builder();
+        b.safetyMs = safetyMs;
+        b.netDelayMaxMs = 5;
+        b.handshakeDelayMaxMs = 5;
+        b.exitDelayMaxMs = 5;
+        b.dialFailDelayMaxMs = 100;
+        b.cpLatencyMaxMs = 3;
+        return b;
+    }
+
+    /**
+     * Mutable staging for {@link #draw} and for scripted schedules; every field defaults to "off"
+     * (no fault, minimal delays, production engine bounds).
+     */
+    public static final class Builder {
+        public long safetyMs = 0;
+        public int netDelayMaxMs = 1;
+        public int handshakeDelayMaxMs = 1;
+        public int slowHandshakePercent = 0;
+        public int establishSlowPercent = 0;
+        public int establishSlowMaxMs = 1;
+        public int exitDelayMaxMs = 1;
+        public int slowExitPercent = 0;
+        public int slowExitMaxMs = 1;
+        public int dialFailDelayMaxMs = 1;
+        public int cpLatencyMaxMs = 1;
+        public int cpUnreachableDelayMs = 1_000;
+        public int queueCapacityFrames = EngineLimits.OUTBOUND_QUEUE_CAPACITY_FRAMES;
+        public int maxInFlightProxyRequests = EngineLimits.MAX_IN_FLIGHT_PROXY_REQUESTS;
+        public double reconfigPerMin = 0;
+        public double abortReconfigPerMin = 0;
+        public double loadPerMin = 0;
+        public double proxyStatusPerMin = 0;
+        public double netConfigPerMin = 0;
+        public double commitPerMin = 0;
+        public double crashPerMin = 0;
+        public int midStepCrashPercent = 0;
+        public int tornPercent = 0;
+        public int gracefulPercent = 0;
+        public long downMaxMs = 1_000;
+        public int coordinatorCrashPercent = 0;
+        public int coordinatorTargetPercent = 0;
+        public double cpCrashPerMin = 0;
+        public double partitionPerMin = 0;
+        public double oneWayPerMin = 0;
+        public double isolatePerMin = 0;
+        public long partitionMaxMs = 1_000;
+        public double abortPerMin = 0;
+        public double handlerExceptionPerMin = 0;
+        public double stallPerMin = 0;
+        public double freezePerMin = 0;
+        public long stallMaxMs = 1_000;
 
         void network(SplittableRandom r, int netMax, int handshakeMax, int exitMax, int dialFailMax, int cpMax) {
             netDelayMaxMs = between(r, 2, netMax);
@@ -249,7 +264,7 @@ public record FaultMix(
             partitionMaxMs = maxMs;
         }
 
-        FaultMix build() {
+        public FaultMix build() {
             return new FaultMix(safetyMs, netDelayMaxMs, handshakeDelayMaxMs, slowHandshakePercent, establishSlowPercent, establishSlowMaxMs, exitDelayMaxMs, slowExitPercent, slowExitMaxMs, dialFailDelayMaxMs, cpLatencyMaxMs, cpUnreachableDelayMs, queueCapacityFrames, maxInFlightProxyRequests, reconfigPerMin, abortReconfigPerMin, loadPerMin, proxyStatusPerMin, netConfigPerMin, commitPerMin, crashPerMin, midStepCrashPercent, tornPercent, gracefulPercent, downMaxMs, coordinatorCrashPercent, coordinatorTargetPercent, cpCrashPerMin, partitionPerMin, oneWayPerMin, isolatePerMin, partitionMaxMs, abortPerMin, handlerExceptionPerMin, stallPerMin, freezePerMin, stallMaxMs);
         }
     }

@@ -55,7 +55,7 @@ public final class Shrinker {
         boolean changed = true;
         while (changed && runs < maxRuns) {
             changed = false;
-            RunSpec cut = cutSafety(best);
+            RunSpec cut = cutSafety(best, bestResult);
             if (cut != best) {
                 best = cut;
                 bestResult = lastFailure;
@@ -93,21 +93,26 @@ public final class Shrinker {
         return same;
     }
 
-    /** Ends the safety phase just after the last entry (or at the failure) if the run still fails. */
-    private RunSpec cutSafety(RunSpec spec) {
+    /**
+     * Ends the safety phase right after the failure (everything before the heal is unchanged, so a
+     * failure inside the safety phase stays put), or else right after the last entry.
+     */
+    private RunSpec cutSafety(RunSpec spec, RunResult failure) {
         Schedule s = spec.schedule();
         List<Entry> es = s.entries();
         long last = es.isEmpty() ? 0 : es.get(es.size() - 1).atMs();
-        long target = Math.max(MIN_SAFETY_MS, last + 1);
-        RunSpec best = spec;
-        if (target < s.mix().safetyMs()) {
-            RunSpec c = spec.withSchedule(s.withSafetyMs(target));
-            if (fails(c)) {
-                best = c;
-                note("safety phase cut to " + target + " ms");
+        long[] targets = {Math.max(MIN_SAFETY_MS, Math.max(last, failure.failedAtMs()) + 1),
+            Math.max(MIN_SAFETY_MS, last + 1)};
+        for (long target : targets) {
+            if (target < s.mix().safetyMs()) {
+                RunSpec c = spec.withSchedule(s.withSafetyMs(target));
+                if (fails(c)) {
+                    note("safety phase cut to " + target + " ms");
+                    return c;
+                }
             }
         }
-        return best;
+        return spec;
     }
 
     /** Classic delta debugging over the entries (complements of n chunks, n doubling). */
@@ -216,6 +221,7 @@ public final class Shrinker {
                 }
             }
             case Entry.Reconfigure r -> { }
+            case Entry.ReconfigureTo r -> { }
             case Entry.AbortReconfiguration a -> { }
             case Entry.ProxyStatus p -> { }
             case Entry.UpdateNetworkConfig u -> { }
