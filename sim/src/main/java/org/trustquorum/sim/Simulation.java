@@ -425,7 +425,11 @@ public final class Simulation {
             sink.event(now, "step", "node", n.name, "input", describe(in), "outputs", outputs.size(), "persist",
                     persist != null);
         }
-        structural = !(in instanceof Input.FrameReceived || in instanceof Input.FramesFlushed || in == TIMER);
+        // Steps that can change the connection table, the tracker or the protocol's peer set get the
+        // full structural checks; the common ping/frame/flush/timer steps only the cheap ones.
+        structural = in == null || in instanceof Input.ConnEstablished || in instanceof Input.ConnExited
+                || in instanceof Input.PeersChanged || in instanceof Input.Shutdown
+                || in instanceof Input.ApiCall call && call.request() instanceof ApiRequest.Proxy;
         closedThisStep.clear();
         Entry.CrashPoint armed = persist != null ? n.armedCrash : null;
         if (armed == Entry.CrashPoint.AFTER_PERSIST || armed == Entry.CrashPoint.TORN_PERSIST) {
@@ -485,12 +489,31 @@ public final class Simulation {
         }
     }
 
+    /**
+     * The engine's connected peers are exactly the simulator's open ends: every open end is
+     * established in the engine for its peer, and the engine has no other connected peer. (The
+     * engine's own invariants, checked in the same step, make each established incarnation its
+     * peer's current one.) Looks up incarnations, not node ids, to stay cheap.
+     */
     private void checkConnectionView(SimNode n) {
         var table = n.engine.connections().table();
-        for (SimNode p : nodes) {
-            if (p != n) {
-                SimConn.End open = n.openByPeer[p.index];
-                ConnectionViewMatches.check(n.name, p.id, open == null ? -1 : open.inc, table);
+        int open = 0;
+        for (SimConn.End e : n.openByPeer) {
+            if (e != null) {
+                open++;
+                NodeId peer = table.establishedPeer(e.inc);
+                if (peer == null || !peer.equals(e.peerNode().id)) {
+                    ConnectionViewMatches.check(n.name, e.peerNode().id, e.inc, table);
+                }
+            }
+        }
+        int connected = table.connectedPeers().size();
+        if (connected != open) {
+            for (SimNode p : nodes) {
+                if (p != n) {
+                    SimConn.End e = n.openByPeer[p.index];
+                    ConnectionViewMatches.check(n.name, p.id, e == null ? -1 : e.inc, table);
+                }
             }
         }
     }
@@ -523,10 +546,7 @@ public final class Simulation {
                     structural = true;
                     onClose(n, c);
                 }
-                case Output.Reply r -> {
-                    structural = true;
-                    onReply(n, r);
-                }
+                case Output.Reply r -> onReply(n, r);
                 case Output.RaiseAlarm a -> throw NoAlarms.raised(n.name, a.alarm());
                 case Output.TraceEvent t -> {
                     if (sink != null) {
@@ -1085,6 +1105,9 @@ public final class Simulation {
         SimNode.Pending p = n.pending.remove(r.replyId());
         if (p == null) {
             throw ExactlyOneReply.unknown(n.name, r.replyId(), r.response());
+        }
+        if (p.request() instanceof ApiRequest.Proxy) {
+            structural = true; // the tracker changed
         }
         if (sink != null) {
             sink.event(now, "reply", "node", n.name, "replyId", r.replyId(), "response", describeResponse(r.response()));
