@@ -66,6 +66,7 @@ import org.trustquorum.sim.check.ProxyRequestHasCall;
 import org.trustquorum.sim.check.QueueAccounting;
 import org.trustquorum.sim.check.SecretMatchesOracle;
 import org.trustquorum.sim.check.ShareMatchesDigest;
+import org.trustquorum.sim.check.StaleExitIgnored;
 import org.trustquorum.sim.check.TrackerClearedOnExit;
 import org.trustquorum.sim.check.Violation;
 import org.trustquorum.sim.log.EventLog;
@@ -468,11 +469,11 @@ public final class Simulation {
         }
         NotCoordinatingWhileComputing.check(n.name, n.engine.protocol());
         if (structural) {
-            EngineInvariants.check(n.name, n.engine);
-            checkConnectionView(n);
             for (SimConn.End e : closedThisStep) {
                 TrackerClearedOnExit.check(n.name, e.inc, n.engine.connections().tracker());
             }
+            checkConnectionView(n);
+            EngineInvariants.check(n.name, n.engine);
         }
         armTimer(n);
     }
@@ -691,6 +692,9 @@ public final class Simulation {
         SimNode p = e.peerNode();
         boolean closed = e.closedByEngine || e.exitDelivered;
         SimConn.End old = n.openByPeer[p.index];
+        if (sink != null) {
+            sink.event(now, "established", "node", n.name, "inc", e.inc, "peer", p.name, "late", closed);
+        }
         if (closed) {
             races.merge(Race.ESTABLISHED_AFTER_CLOSE, 1L, Long::sum);
         } else {
@@ -707,7 +711,8 @@ public final class Simulation {
             return;
         }
         if (closed) {
-            NoEstablishAfterClose.check(n.name, e.inc, n.engine.connections().table());
+            NoEstablishAfterClose.check(n.name, e.inc, n.engine.connections().table(), p.id,
+                    n.openByPeer[p.index] != null, n.engine.status().connectedPeers());
         } else if (old != null && old.open) {
             throw OneConnectionPerPeer.twoOpen(n.name, p.name, old.inc, e.inc);
         }
@@ -737,11 +742,19 @@ public final class Simulation {
         if (!e.closedByEngine && tracker.size() > 0 && tracker.incarnations().contains(e.inc)) {
             races.merge(Race.TRACKER_FAILED_ON_EXIT, 1L, Long::sum);
         }
+        if (sink != null) {
+            sink.event(now, "exited", "node", n.name, "inc", e.inc, "peer", p.name, "cause", cause.name(), "current",
+                    wasOpen);
+        }
         Step s = step(n, new Input.ConnExited(e.inc, cause));
         if (s == null) {
             return;
         }
         ExitIsProcessed.check(n.name, e.inc, cause, wasOpen ? p.id : null, n.engine.connections().table());
+        if (!wasOpen && e.establishDelivered) {
+            StaleExitIgnored.check(n.name, e.inc, p.id, n.openByPeer[p.index] != null,
+                    n.engine.status().connectedPeers());
+        }
         TrackerClearedOnExit.check(n.name, e.inc, n.engine.connections().tracker());
         finishStep(n, s);
     }

@@ -13,16 +13,17 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.trustquorum.core.Mutation;
 import org.trustquorum.sim.check.AckedPrepareIsDurable;
 import org.trustquorum.sim.check.CommittedImpliesPrepared;
-import org.trustquorum.sim.check.EngineInvariants;
 import org.trustquorum.sim.check.ExactlyOneReply;
 import org.trustquorum.sim.check.ExitIsProcessed;
 import org.trustquorum.sim.check.Keepalive;
 import org.trustquorum.sim.check.NoConfigBelowCommit;
+import org.trustquorum.sim.check.NoEstablishAfterClose;
 import org.trustquorum.sim.check.NoStaleAck;
 import org.trustquorum.sim.check.OneConnectionPerPeer;
 import org.trustquorum.sim.check.ProxyCallSentOrRefused;
 import org.trustquorum.sim.check.ProxyRequestHasCall;
 import org.trustquorum.sim.check.ShareMatchesDigest;
+import org.trustquorum.sim.check.StaleExitIgnored;
 import org.trustquorum.sim.check.TrackerClearedOnExit;
 import org.trustquorum.sim.cli.Campaign;
 
@@ -39,10 +40,10 @@ class MutantDetectionTest {
             Map.entry(Mutation.TRACK_UNSENT_PROXY_REQUEST, Set.of(ProxyCallSentOrRefused.NAME)),
             Map.entry(Mutation.SILENT_QUEUE_DROP, Set.of(Keepalive.NAME)),
             Map.entry(Mutation.IGNORE_HANDLER_EXCEPTION_EXIT, Set.of(ExitIsProcessed.NAME)),
-            Map.entry(Mutation.APPLY_STALE_EXIT, Set.of(EngineInvariants.NAME, "connection-view")),
-            Map.entry(Mutation.APPLY_ABORTED_CONNECT, Set.of(EngineInvariants.NAME, "no-establish-after-close")),
+            Map.entry(Mutation.APPLY_STALE_EXIT, Set.of(StaleExitIgnored.NAME)),
+            Map.entry(Mutation.APPLY_ABORTED_CONNECT, Set.of(NoEstablishAfterClose.NAME)),
             Map.entry(Mutation.KEEP_DUPLICATE_CONNECTION, Set.of(OneConnectionPerPeer.NAME)),
-            Map.entry(Mutation.TRACKER_NOT_CLEARED_ON_EXIT, Set.of(TrackerClearedOnExit.NAME, EngineInvariants.NAME)),
+            Map.entry(Mutation.TRACKER_NOT_CLEARED_ON_EXIT, Set.of(TrackerClearedOnExit.NAME)),
             Map.entry(Mutation.REPROXY_REQUEST, Set.of(ProxyRequestHasCall.NAME, ExactlyOneReply.NAME)),
             Map.entry(Mutation.REPLY_BEFORE_PERSIST, Set.of(AckedPrepareIsDurable.NAME)),
             Map.entry(Mutation.ACK_PREPARE_WITHOUT_PERSIST, Set.of(AckedPrepareIsDurable.NAME)),
