@@ -188,6 +188,13 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         out.println("races: " + (races.length() == 0 ? "none" : races));
+        StringBuilder stats = new StringBuilder();
+        for (org.trustquorum.sim.Stat st : org.trustquorum.sim.Stat.values()) {
+            long v = st == org.trustquorum.sim.Stat.FINAL_MEMBERS ? Long.bitCount(r.stat(st)) : r.stat(st);
+            stats.append(stats.length() > 0 ? ", " : "").append(st.name().toLowerCase(java.util.Locale.ROOT))
+                    .append('=').append(v);
+        }
+        out.println("stats: " + stats);
         out.println("digest: " + r.digest());
     }
 

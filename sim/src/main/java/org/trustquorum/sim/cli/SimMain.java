@@ -131,6 +131,23 @@ public final class SimMain implements Callable<Integer> {
         }
     }
 
+    /**
+     * True when standard output is an interactive terminal. {@code System.console()} alone is not
+     * enough on JDK 22+, which may return a console for redirected streams; there
+     * {@code Console.isTerminal()} decides (looked up reflectively: we compile for Java 21).
+     */
+    static boolean interactiveTerminal() {
+        java.io.Console c = System.console();
+        if (c == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
+    }
+
     /** The exact command that re-runs one seed with these options. */
     public static String replayCommand(long seed, int nodes, FaultProfile faults, Mutation mutant) {
         StringBuilder sb = new StringBuilder("./tq replay --seed ").append(Long.toUnsignedString(seed))
@@ -208,20 +225,29 @@ public final class SimMain implements Callable<Integer> {
             Campaign.Options o = new Campaign.Options(seeds, firstSeed, run.nodes, run.faults, run.mutant, traceDir, t);
             out.println("tq sim: " + seeds + " seeds from " + Long.toUnsignedString(firstSeed) + ", "
                     + describeOptions(run.nodes, run.faults, run.mutant) + ", " + t + " threads");
-            Progress progress = new Progress(out, seeds, System.console() != null && !verbose);
+            Progress progress = new Progress(out, seeds, interactiveTerminal(), verbose);
             List<RunResult> failures = new ArrayList<>();
             long[] events = {0};
             long[] raceTotals = new long[Race.values().length];
+            long[] statTotals = new long[org.trustquorum.sim.Stat.values().length];
             long start = System.nanoTime();
             Campaign.run(o, r -> {
                 events[0] += r.events();
                 for (Race race : Race.values()) {
                     raceTotals[race.ordinal()] += r.race(race);
                 }
+                for (org.trustquorum.sim.Stat st : org.trustquorum.sim.Stat.values()) {
+                    statTotals[st.ordinal()] += r.stat(st);
+                }
                 if (verbose) {
+                    var sch = org.trustquorum.sim.RunSpec.generate(r.seed(), run.nodes, run.faults, run.mutant)
+                            .schedule();
                     out.println("seed " + Long.toUnsignedString(r.seed()) + ": "
                             + (r.passed() ? "passed" : "FAILED " + r.check()) + ", " + r.events() + " events, "
                             + r.virtualMs() + " ms virtual, digest " + r.digest());
+                    out.println("  initial " + sch.initialMembers() + " k=" + sch.initialThreshold() + ", "
+                            + sch.entries().size() + " entries (" + sch.faultCount() + " faults)");
+                    out.println("  drawn mix: " + ReplayCommand.describeMix(sch.mix()));
                 }
                 if (!r.passed()) {
                     failures.add(r);
@@ -234,7 +260,7 @@ public final class SimMain implements Callable<Integer> {
             double wall = (System.nanoTime() - start) / 1e9;
             long rate = wall > 0 ? Math.round(events[0] / wall) : 0;
             if (json != null) {
-                writeJson(failures, events[0], rate, wall, raceTotals);
+                writeJson(failures, events[0], rate, wall, raceTotals, statTotals);
             }
             out.println(seeds + " seeds: " + (seeds - failures.size()) + " passed, " + failures.size() + " failed ("
                     + events[0] + " events, " + rate + " events/s)");
@@ -250,7 +276,8 @@ public final class SimMain implements Callable<Integer> {
             out.println("  replay:  " + replayCommand(r.seed(), run.nodes, run.faults, run.mutant));
         }
 
-        private void writeJson(List<RunResult> failures, long events, long rate, double wall, long[] raceTotals) {
+        private void writeJson(List<RunResult> failures, long events, long rate, double wall, long[] raceTotals,
+                long[] statTotals) {
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("seeds", seeds);
             root.put("passed", seeds - failures.size());
@@ -270,6 +297,13 @@ public final class SimMain implements Callable<Integer> {
                 races.put(race.name(), raceTotals[race.ordinal()]);
             }
             root.put("races", races);
+            Map<String, Object> stats = new LinkedHashMap<>();
+            for (org.trustquorum.sim.Stat st : org.trustquorum.sim.Stat.values()) {
+                if (st != org.trustquorum.sim.Stat.FINAL_MEMBERS) {
+                    stats.put(st.name(), statTotals[st.ordinal()]);
+                }
+            }
+            root.put("stats", stats);
             List<Object> fs = new ArrayList<>();
             for (RunResult r : failures) {
                 Map<String, Object> f = new LinkedHashMap<>();
@@ -293,18 +327,24 @@ public final class SimMain implements Callable<Integer> {
         private final PrintWriter out;
         private final long total;
         private final boolean terminal;
+        private final boolean quiet;
         private long done;
         private long lastPercentLine;
         private boolean barShown;
 
-        Progress(PrintWriter out, long total, boolean terminal) {
+        /** {@code quiet}: no progress at all (verbose output reports every seed already). */
+        Progress(PrintWriter out, long total, boolean terminal, boolean quiet) {
             this.out = out;
             this.total = total;
-            this.terminal = terminal;
+            this.terminal = terminal && !quiet;
+            this.quiet = quiet;
         }
 
         void advance(int failed, long events, long elapsedNanos) {
             done++;
+            if (quiet) {
+                return;
+            }
             double secs = elapsedNanos / 1e9;
             long rate = secs > 0 ? Math.round(events / secs) : 0;
             if (terminal) {
