@@ -2,65 +2,82 @@ package org.trustquorum.sim;
 
 import java.util.Arrays;
 
-/** A binary min-heap of events ordered by (time, sequence number): ties go in scheduling order. */
+/**
+ * A binary min-heap of events ordered by (time, sequence number): ties go in scheduling order.
+ * Keys live in primitive arrays beside the events, so sifting compares without touching the
+ * event objects.
+ */
 final class EventQueue {
     private static final int INITIAL_CAPACITY = 1 << 10;
-    private Ev[] heap = new Ev[INITIAL_CAPACITY];
+    private long[] at = new long[INITIAL_CAPACITY];
+    private long[] seq = new long[INITIAL_CAPACITY];
+    private Ev[] items = new Ev[INITIAL_CAPACITY];
     private int size;
     private long nextSeq;
 
     void add(Ev e) {
-        e.seq = nextSeq++;
-        if (size == heap.length) {
-            heap = Arrays.copyOf(heap, size * 2);
+        long t = e.at;
+        long s = nextSeq++;
+        e.seq = s;
+        if (size == items.length) {
+            int cap = size * 2;
+            at = Arrays.copyOf(at, cap);
+            seq = Arrays.copyOf(seq, cap);
+            items = Arrays.copyOf(items, cap);
         }
         int i = size++;
         while (i > 0) {
             int parent = (i - 1) >>> 1;
-            Ev p = heap[parent];
-            if (!before(e, p)) {
+            long pt = at[parent];
+            if (pt < t || (pt == t && seq[parent] < s)) {
                 break;
             }
-            heap[i] = p;
+            at[i] = pt;
+            seq[i] = seq[parent];
+            items[i] = items[parent];
             i = parent;
         }
-        heap[i] = e;
+        at[i] = t;
+        seq[i] = s;
+        items[i] = e;
     }
 
     Ev poll() {
         if (size == 0) {
             return null;
         }
-        Ev top = heap[0];
-        Ev last = heap[--size];
-        heap[size] = null;
-        if (size > 0) {
+        Ev top = items[0];
+        int n = --size;
+        long lt = at[n];
+        long ls = seq[n];
+        Ev last = items[n];
+        items[n] = null;
+        if (n > 0) {
             int i = 0;
-            int half = size >>> 1;
+            int half = n >>> 1;
             while (i < half) {
                 int child = 2 * i + 1;
-                Ev c = heap[child];
                 int right = child + 1;
-                if (right < size && before(heap[right], c)) {
+                if (right < n && (at[right] < at[child] || (at[right] == at[child] && seq[right] < seq[child]))) {
                     child = right;
-                    c = heap[child];
                 }
-                if (!before(c, last)) {
+                long ct = at[child];
+                if (lt < ct || (lt == ct && ls < seq[child])) {
                     break;
                 }
-                heap[i] = c;
+                at[i] = ct;
+                seq[i] = seq[child];
+                items[i] = items[child];
                 i = child;
             }
-            heap[i] = last;
+            at[i] = lt;
+            seq[i] = ls;
+            items[i] = last;
         }
         return top;
     }
 
     int size() {
         return size;
-    }
-
-    private static boolean before(Ev a, Ev b) {
-        return a.at < b.at || (a.at == b.at && a.seq < b.seq);
     }
 }
