@@ -5,8 +5,12 @@ import org.trustquorum.core.model.Epoch;
 
 /** Who made an API call, so its reply can be routed (and checked). */
 sealed interface CallOrigin {
-    /** A control-plane call (direct, or to the proxy node when {@code call.via()} is set). */
-    record ControlPlane(int cpLife, CpCall call) implements CallOrigin {}
+    /**
+     * A control-plane call (direct, or to the proxy node when {@code call.via()} is set). When
+     * {@code answerLost}, the node runs it but its answer is lost on the management network: the
+     * control plane hears Unreachable instead.
+     */
+    record ControlPlane(int cpLife, CpCall call, boolean answerLost) implements CallOrigin {}
 
     /** An operator's LoadRackSecret; {@code liveness} for the loads of the convergence check. */
     record Load(Epoch epoch, int attempt, boolean liveness) implements CallOrigin {}

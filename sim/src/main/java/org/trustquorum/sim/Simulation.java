@@ -113,6 +113,8 @@ public final class Simulation {
     public static final long LOCAL_CALL_DELAY_MS = 1;
 
     private static final Input.TimerFired TIMER = new Input.TimerFired();
+    /** A self-check of the network model (a simulator bug, not an engine bug). */
+    public static final String NETWORK_MODEL = "network-model";
 
     // digest record tags
     private static final int T_STEP = 1;
@@ -1129,7 +1131,12 @@ public final class Simulation {
             case CallOrigin.ControlPlane o -> {
                 CpReply reply = r.response() instanceof ApiResponse typed ? CpBridge.fromApi(typed)
                         : ReplyAdapter.toCpReply(r.response());
-                queue.add(new Ev.CpAnswer(now + 1 + net.nextInt(mix.cpLatencyMaxMs()), o.cpLife(), o, reply));
+                if (o.answerLost()) {
+                    queue.add(new Ev.CpAnswer(now + mix.cpUnreachableDelayMs(), o.cpLife(), o,
+                            new CpReply.Unreachable("answer lost on the management network")));
+                } else {
+                    queue.add(new Ev.CpAnswer(now + 1 + net.nextInt(mix.cpLatencyMaxMs()), o.cpLife(), o, reply));
+                }
             }
             case CallOrigin.Load l -> onLoadReply(n, l, r.response());
             case CallOrigin.ProxyStatus ps -> ReplyAdapter.proxyOutcome(r.response());
@@ -1273,7 +1280,15 @@ public final class Simulation {
             sink.event(now, "cp-call", "callId", call.callId(), "target", target.name, "via",
                     call.proxied() ? entry.name : null, "request", describeCpRequest(call.request()));
         }
-        issueCall(entry, request, new CallOrigin.ControlPlane(cpLife, call), 1 + net.nextInt(mix.cpLatencyMaxMs()));
+        int loss = mix.cpLossPercent() > 0 ? net.nextInt(200) : 200;
+        CallOrigin.ControlPlane origin = new CallOrigin.ControlPlane(cpLife, call, loss < mix.cpLossPercent());
+        if (loss < 2 * mix.cpLossPercent() && !origin.answerLost()) {
+            // The call itself is lost on the management network: it never reaches the node.
+            queue.add(new Ev.CpAnswer(now + mix.cpUnreachableDelayMs(), cpLife, origin,
+                    new CpReply.Unreachable("call lost on the management network")));
+            return;
+        }
+        issueCall(entry, request, origin, 1 + net.nextInt(mix.cpLatencyMaxMs()));
     }
 
     private void onCpAnswer(Ev.CpAnswer a) {
@@ -1720,7 +1735,23 @@ public final class Simulation {
                 throw NoAlarms.raised(n.name, n.engine.alarms().get(0));
             }
         }
+        checkNetworkModel();
         return null;
+    }
+
+    /**
+     * The simulator's own promise, checked at the end of a run: every incarnation of a live node
+     * whose connection has ended has its exit on the way (exactly one per end).
+     */
+    private void checkNetworkModel() {
+        for (SimNode n : nodes) {
+            for (SimConn.End e : n.ends.values()) {
+                if (e.conn.terminated && !e.exitScheduled) {
+                    throw new Violation(NETWORK_MODEL, n.name + ": incarnation " + e.inc
+                            + " ended without an exit scheduled for it");
+                }
+            }
+        }
     }
 
     // =============================================================================================

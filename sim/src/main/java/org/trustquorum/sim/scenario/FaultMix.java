@@ -23,6 +23,7 @@ import org.trustquorum.sim.FaultProfile;
  * @param dialFailDelayMaxMs        a dial into a partition or a dead node fails after 1..this
  * @param cpLatencyMaxMs            control plane to node agent and back, each way 1..this
  * @param cpUnreachableDelayMs      the control plane learns that a call failed after this long
+ * @param cpLossPercent             chance that a control-plane call or its answer is lost on the management network
  * @param queueCapacityFrames       engine bound: frames queued per connection
  * @param maxInFlightProxyRequests  engine bound: proxied requests tracked at once
  * @param reconfigPerMin            control-plane reconfigurations
@@ -62,6 +63,7 @@ public record FaultMix(
         int dialFailDelayMaxMs,
         int cpLatencyMaxMs,
         int cpUnreachableDelayMs,
+        int cpLossPercent,
         int queueCapacityFrames,
         int maxInFlightProxyRequests,
         double reconfigPerMin,
@@ -112,6 +114,7 @@ public record FaultMix(
                 b.slowExitPercent = 10;
                 b.slowExitMaxMs = 3_000;
                 b.queueCapacityFrames = pick(r, 16, 32, 64);
+                b.cpLossPercent = 2;
                 b.maxInFlightProxyRequests = pick(r, 64, 1_024);
                 b.scenario(r, rate(r, 2, 5), rate(r, 3, 8), rate(r, 4, 12), rate(r, 1, 3), rate(r, 0.5, 2));
                 b.abortReconfigPerMin = 0.3;
@@ -134,6 +137,7 @@ public record FaultMix(
                 b.slowExitMaxMs = 3_000;
                 b.queueCapacityFrames = pick(r, 4, 8, 16, 64);
                 b.maxInFlightProxyRequests = pick(r, 2, 8, 1_024);
+                b.cpLossPercent = 10;
                 b.scenario(r, rate(r, 3, 8), rate(r, 6, 12), rate(r, 8, 20), rate(r, 2, 5), rate(r, 1, 3));
                 b.abortReconfigPerMin = 0.8;
                 b.crashes(3.0, 40, 40, 25, 15_000, 40, 30);
@@ -156,6 +160,7 @@ public record FaultMix(
                 b.slowExitMaxMs = between(r, 500, 4_000);
                 b.queueCapacityFrames = pick(r, 4, 8, 16, 64);
                 b.maxInFlightProxyRequests = pick(r, 1, 2, 8, 64, 1_024);
+                b.cpLossPercent = on(r) ? between(r, 0, 20) : 0;
                 b.scenario(r, rate(r, 1, 20), rate(r, 1, 15), rate(r, 1, 30), on(r) ? rate(r, 0, 6) : 0,
                         on(r) ? rate(r, 0, 4) : 0);
                 b.abortReconfigPerMin = on(r) ? rate(r, 0, 2) : 0;
@@ -203,6 +208,7 @@ public record FaultMix(
         public int dialFailDelayMaxMs = 1;
         public int cpLatencyMaxMs = 1;
         public int cpUnreachableDelayMs = 1_000;
+        public int cpLossPercent = 0;
         public int queueCapacityFrames = EngineLimits.OUTBOUND_QUEUE_CAPACITY_FRAMES;
         public int maxInFlightProxyRequests = EngineLimits.MAX_IN_FLIGHT_PROXY_REQUESTS;
         public double reconfigPerMin = 0;
@@ -265,7 +271,7 @@ public record FaultMix(
         }
 
         public FaultMix build() {
-            return new FaultMix(safetyMs, netDelayMaxMs, handshakeDelayMaxMs, slowHandshakePercent, establishSlowPercent, establishSlowMaxMs, exitDelayMaxMs, slowExitPercent, slowExitMaxMs, dialFailDelayMaxMs, cpLatencyMaxMs, cpUnreachableDelayMs, queueCapacityFrames, maxInFlightProxyRequests, reconfigPerMin, abortReconfigPerMin, loadPerMin, proxyStatusPerMin, netConfigPerMin, commitPerMin, crashPerMin, midStepCrashPercent, tornPercent, gracefulPercent, downMaxMs, coordinatorCrashPercent, coordinatorTargetPercent, cpCrashPerMin, partitionPerMin, oneWayPerMin, isolatePerMin, partitionMaxMs, abortPerMin, handlerExceptionPerMin, stallPerMin, freezePerMin, stallMaxMs);
+            return new FaultMix(safetyMs, netDelayMaxMs, handshakeDelayMaxMs, slowHandshakePercent, establishSlowPercent, establishSlowMaxMs, exitDelayMaxMs, slowExitPercent, slowExitMaxMs, dialFailDelayMaxMs, cpLatencyMaxMs, cpUnreachableDelayMs, cpLossPercent, queueCapacityFrames, maxInFlightProxyRequests, reconfigPerMin, abortReconfigPerMin, loadPerMin, proxyStatusPerMin, netConfigPerMin, commitPerMin, crashPerMin, midStepCrashPercent, tornPercent, gracefulPercent, downMaxMs, coordinatorCrashPercent, coordinatorTargetPercent, cpCrashPerMin, partitionPerMin, oneWayPerMin, isolatePerMin, partitionMaxMs, abortPerMin, handlerExceptionPerMin, stallPerMin, freezePerMin, stallMaxMs);
         }
     }
 
@@ -273,7 +279,7 @@ public record FaultMix(
     public boolean hasFaults() {
         return crashPerMin + cpCrashPerMin + partitionPerMin + oneWayPerMin + isolatePerMin + abortPerMin
                 + handlerExceptionPerMin + stallPerMin + freezePerMin + abortReconfigPerMin > 0
-                || coordinatorCrashPercent > 0;
+                || coordinatorCrashPercent > 0 || cpLossPercent > 0;
     }
 
     /** The engine bounds the simulated nodes run with. */
@@ -284,7 +290,7 @@ public record FaultMix(
 
     /** The same mix with a shorter safety phase (used by shrinking). */
     public FaultMix withSafetyMs(long ms) {
-        return new FaultMix(ms, netDelayMaxMs, handshakeDelayMaxMs, slowHandshakePercent, establishSlowPercent, establishSlowMaxMs, exitDelayMaxMs, slowExitPercent, slowExitMaxMs, dialFailDelayMaxMs, cpLatencyMaxMs, cpUnreachableDelayMs, queueCapacityFrames, maxInFlightProxyRequests, reconfigPerMin, abortReconfigPerMin, loadPerMin, proxyStatusPerMin, netConfigPerMin, commitPerMin, crashPerMin, midStepCrashPercent, tornPercent, gracefulPercent, downMaxMs, coordinatorCrashPercent, coordinatorTargetPercent, cpCrashPerMin, partitionPerMin, oneWayPerMin, isolatePerMin, partitionMaxMs, abortPerMin, handlerExceptionPerMin, stallPerMin, freezePerMin, stallMaxMs);
+        return new FaultMix(ms, netDelayMaxMs, handshakeDelayMaxMs, slowHandshakePercent, establishSlowPercent, establishSlowMaxMs, exitDelayMaxMs, slowExitPercent, slowExitMaxMs, dialFailDelayMaxMs, cpLatencyMaxMs, cpUnreachableDelayMs, cpLossPercent, queueCapacityFrames, maxInFlightProxyRequests, reconfigPerMin, abortReconfigPerMin, loadPerMin, proxyStatusPerMin, netConfigPerMin, commitPerMin, crashPerMin, midStepCrashPercent, tornPercent, gracefulPercent, downMaxMs, coordinatorCrashPercent, coordinatorTargetPercent, cpCrashPerMin, partitionPerMin, oneWayPerMin, isolatePerMin, partitionMaxMs, abortPerMin, handlerExceptionPerMin, stallPerMin, freezePerMin, stallMaxMs);
     }
 
     private static boolean on(SplittableRandom r) {

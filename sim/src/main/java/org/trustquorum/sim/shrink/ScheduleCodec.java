@@ -13,7 +13,8 @@ import org.trustquorum.sim.scenario.Schedule;
 
 /**
  * Schedules to and from JSON-shaped maps. Records are written field by field under their component
- * names, so the files stay readable and a renamed field fails loudly on load.
+ * names, so the files stay readable and a renamed field fails loudly on load. A fault-mix field
+ * missing from an older file reads as 0 (new fault knobs are added "off" at 0).
  */
 public final class ScheduleCodec {
     private static final Map<String, Class<?>> ENTRY_KINDS = new LinkedHashMap<>();
@@ -109,6 +110,10 @@ public final class ScheduleCodec {
         for (int i = 0; i < rcs.length; i++) {
             types[i] = rcs[i].getType();
             Object v = m.get(rcs[i].getName());
+            if (v == null && c == FaultMix.class && types[i].isPrimitive() && types[i] != boolean.class) {
+                // A fault knob added after the file was written: off.
+                v = 0L;
+            }
             if (v == null) {
                 throw new IllegalArgumentException(c.getSimpleName() + ": missing field '" + rcs[i].getName() + "'");
             }
