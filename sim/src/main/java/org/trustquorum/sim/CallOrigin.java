@@ -21,6 +21,9 @@ sealed interface CallOrigin {
     /** An operator's Commit (direct or proxied). */
     record OperatorCommit() implements CallOrigin {}
 
+    /** An operator's ClearSecrets. */
+    record ClearSecrets() implements CallOrigin {}
+
     /** A network-config update made by the scenario. */
     record NetConfig(long generation) implements CallOrigin {}
 }

@@ -111,6 +111,11 @@ public final class Simulation {
     public static final long LOSS_EXIT_MARGIN_MS = 100;
     /** Operator calls reach the local node after this long. */
     public static final long LOCAL_CALL_DELAY_MS = 1;
+    /** A drawn reconfiguration adds at most this many nodes ... */
+    public static final int MAX_ADDED_PER_RECONFIGURATION = 2;
+    /** ... and removes at most this many members. */
+    public static final int MAX_REMOVED_PER_RECONFIGURATION = 2;
+    private static final int PERCENT = 100;
 
     private static final Input.TimerFired TIMER = new Input.TimerFired();
     /** A self-check of the network model (a simulator bug, not an engine bug). */
@@ -1112,6 +1117,7 @@ public final class Simulation {
             }
             case CallOrigin.ProxyStatus p -> { }
             case CallOrigin.OperatorCommit oc -> { }
+            case CallOrigin.ClearSecrets cs -> { }
             case CallOrigin.NetConfig nc -> { }
         }
     }
@@ -1146,6 +1152,11 @@ public final class Simulation {
                 }
             }
             case CallOrigin.NetConfig nc -> ReplyAdapter.networkConfigOutcome(r.response());
+            case CallOrigin.ClearSecrets cs -> {
+                if (!(r.response() instanceof ApiResponse.SecretsCleared)) {
+                    throw new Violation(ReplyAdapter.REPLY_TYPE, n.name + " answered ClearSecrets with " + r.response());
+                }
+            }
         }
     }
 
@@ -1280,9 +1291,10 @@ public final class Simulation {
             sink.event(now, "cp-call", "callId", call.callId(), "target", target.name, "via",
                     call.proxied() ? entry.name : null, "request", describeCpRequest(call.request()));
         }
-        int loss = mix.cpLossPercent() > 0 ? net.nextInt(200) : 200;
-        CallOrigin.ControlPlane origin = new CallOrigin.ControlPlane(cpLife, call, loss < mix.cpLossPercent());
-        if (loss < 2 * mix.cpLossPercent() && !origin.answerLost()) {
+        boolean lost = mix.cpLossPercent() > 0 && net.nextInt(PERCENT) < mix.cpLossPercent();
+        boolean requestLost = lost && net.nextBoolean();
+        CallOrigin.ControlPlane origin = new CallOrigin.ControlPlane(cpLife, call, lost && !requestLost);
+        if (requestLost) {
             // The call itself is lost on the management network: it never reaches the node.
             queue.add(new Ev.CpAnswer(now + mix.cpUnreachableDelayMs(), cpLife, origin,
                     new CpReply.Unreachable("call lost on the management network")));
@@ -1372,6 +1384,12 @@ public final class Simulation {
                             : l.olderEpoch() && latest.value() > 1 ? Epoch.of(latest.value() - 1) : latest;
                     issueCall(n, new ApiRequest.LoadRackSecret(e), new CallOrigin.Load(e, 1, false),
                             LOCAL_CALL_DELAY_MS);
+                }
+            }
+            case Entry.ClearSecrets c -> {
+                SimNode n = nodes[c.node()];
+                if (n.up) {
+                    issueCall(n, new ApiRequest.ClearSecrets(), new CallOrigin.ClearSecrets(), LOCAL_CALL_DELAY_MS);
                 }
             }
             case Entry.ProxyStatus p -> {
@@ -1589,8 +1607,9 @@ public final class Simulation {
             return;
         }
         int keeper = candidates.get(choice.nextInt(candidates.size()));
-        int add = Math.min(outside.size(), choice.nextInt(3));
-        int remove = Math.max(0, Math.min(current.size() + add - Schedule.MIN_NODES, choice.nextInt(3)));
+        int add = Math.min(outside.size(), choice.nextInt(MAX_ADDED_PER_RECONFIGURATION + 1));
+        int remove = Math.max(0, Math.min(current.size() + add - Schedule.MIN_NODES,
+                choice.nextInt(MAX_REMOVED_PER_RECONFIGURATION + 1)));
         TreeSet<Integer> next = new TreeSet<>(current);
         for (int i = 0; i < add; i++) {
             next.add(outside.remove(choice.nextInt(outside.size())));
@@ -1642,6 +1661,7 @@ public final class Simulation {
         Arrays.fill(freezeUntil, 0);
         for (SimNode n : nodes) {
             n.armedCrash = null;
+            n.verifiedEpoch = Epoch.NONE; // every member must load the secret again after the heal
             if (!n.up) {
                 continue;
             }
@@ -1874,7 +1894,9 @@ public final class Simulation {
             case ApiRequest.Commit x -> "Commit(epoch " + x.epoch() + ")";
             case ApiRequest.PrepareAndCommit x -> "PrepareAndCommit(epoch " + x.config().epoch() + ")";
             case ApiRequest.LoadRackSecret x -> "LoadRackSecret(epoch " + x.epoch() + ")";
-            default -> ApiRequest.kind(r);
+            case ApiRequest.Status x -> "Status";
+            case ApiRequest.ClearSecrets x -> "ClearSecrets";
+            case ApiRequest.UpdateNetworkConfig x -> "UpdateNetworkConfig(generation " + x.generation() + ")";
         };
     }
 
@@ -1904,7 +1926,12 @@ public final class Simulation {
                 case ApiResponse.SecretLoaded s -> s.result().isOk()
                         ? (((Optional<?>) s.result().orElseThrow()).isPresent() ? "SecretLoaded" : "Collecting")
                         : "SecretLoaded(" + s.result().errorOrThrow() + ")";
-                default -> r.toString();
+                case ApiResponse.Reconfigured x -> x.toString();
+                case ApiResponse.Committed x -> x.toString();
+                case ApiResponse.PreparedAndCommitted x -> x.toString();
+                case ApiResponse.SecretsCleared x -> x.toString();
+                case ApiResponse.Proxied x -> x.toString();
+                case ApiResponse.NetworkConfigUpdated x -> x.toString();
             };
         }
         if (response instanceof Result.Ok<?, ?> ok && ok.value() instanceof ProxyResult.Status) {

@@ -43,6 +43,9 @@ public sealed interface Entry {
     /** An operator asks a node for the rack secret (repeated while it is collecting). */
     record LoadSecret(long atMs, int node, boolean olderEpoch) implements Entry {}
 
+    /** An operator wipes a node's loaded secrets (the next load must collect shares again). */
+    record ClearSecrets(long atMs, int node) implements Entry {}
+
     /** A node is asked to proxy a Status call to another node. */
     record ProxyStatus(long atMs, int from, int to) implements Entry {}
 
@@ -93,6 +96,7 @@ public sealed interface Entry {
             case ReconfigureTo x -> "reconfigure-to";
             case AbortReconfiguration x -> "abort-reconfiguration";
             case LoadSecret x -> "load-secret";
+            case ClearSecrets x -> "clear-secrets";
             case ProxyStatus x -> "proxy-status";
             case UpdateNetworkConfig x -> "update-network-config";
             case OperatorCommit x -> "operator-commit";
@@ -115,6 +119,7 @@ public sealed interface Entry {
             case ReconfigureTo x -> false;
             case AbortReconfiguration x -> true;
             case LoadSecret x -> false;
+            case ClearSecrets x -> false;
             case ProxyStatus x -> false;
             case UpdateNetworkConfig x -> false;
             case OperatorCommit x -> false;

@@ -18,6 +18,10 @@ public final class ScenarioGenerator {
     public static final long CP_DOWN_MAX_MS = 10_000;
     /** A coordinator crash (or freeze) drawn for a reconfiguration hits within this long after it starts. */
     public static final long COORDINATOR_CRASH_WINDOW_MS = 1_500;
+    /** One secret load in this many asks for the epoch before the latest. */
+    public static final int OLDER_EPOCH_LOAD_ONE_IN = 4;
+    /** Secrets are cleared at a quarter of the rate they are loaded. */
+    public static final double CLEARS_PER_LOAD_ONE_IN = 4.0;
 
     private ScenarioGenerator() {}
 
@@ -61,7 +65,9 @@ public final class ScenarioGenerator {
         }
         poisson(r, mix.abortReconfigPerMin(), horizon, entries, t -> new Entry.AbortReconfiguration(t));
         poisson(r, mix.loadPerMin(), horizon, entries,
-                t -> new Entry.LoadSecret(t, r.nextInt(nodes), r.nextInt(4) == 0));
+                t -> new Entry.LoadSecret(t, r.nextInt(nodes), r.nextInt(OLDER_EPOCH_LOAD_ONE_IN) == 0));
+        poisson(r, mix.loadPerMin() / CLEARS_PER_LOAD_ONE_IN, horizon, entries,
+                t -> new Entry.ClearSecrets(t, r.nextInt(nodes)));
         poisson(r, mix.proxyStatusPerMin(), horizon, entries, t -> {
             int[] p = pair(r, nodes);
             return new Entry.ProxyStatus(t, p[0], p[1]);

@@ -222,6 +222,7 @@ public final class Shrinker {
             }
             case Entry.Reconfigure r -> { }
             case Entry.ReconfigureTo r -> { }
+            case Entry.ClearSecrets c -> { }
             case Entry.AbortReconfiguration a -> { }
             case Entry.ProxyStatus p -> { }
             case Entry.UpdateNetworkConfig u -> { }
