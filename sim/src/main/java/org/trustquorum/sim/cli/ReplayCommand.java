@@ -17,6 +17,7 @@ import org.trustquorum.sim.RunSpec;
 import org.trustquorum.sim.Simulation;
 import org.trustquorum.sim.log.EventSink;
 import org.trustquorum.sim.log.FanOutSink;
+import org.trustquorum.sim.log.HtmlTimelineSink;
 import org.trustquorum.sim.log.JsonlSink;
 import org.trustquorum.sim.log.TextSink;
 import org.trustquorum.sim.scenario.Entry;
@@ -59,6 +60,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "FILE", description = "Write the event trace as JSONL.")
     Path trace;
 
+    @Option(names = "--timeline", paramLabel = "FILE.html",
+            description = "Write an HTML timeline (one column per node) of the run, or of the shrunk run with --shrink.")
+    Path timeline;
+
     @Option(names = "--shrink", description = "Shrink a failing run to a shorter one that fails the same check.")
     boolean shrink;
 
@@ -83,7 +88,7 @@ final class ReplayCommand implements Callable<Integer> {
         run.validate(spec);
         RunSpec runSpec = loadSpec();
         printHeader(out, runSpec);
-        RunResult r = runOnce(runSpec, events, trace);
+        RunResult r = runOnce(runSpec, events, trace, shrink ? null : timeline);
         printResult(out, runSpec, r);
         if (shrink) {
             if (r.passed()) {
@@ -115,7 +120,7 @@ final class ReplayCommand implements Callable<Integer> {
         return RunSpec.generate(seed, run.nodes, run.faults, run.mutant);
     }
 
-    static RunResult runOnce(RunSpec runSpec, Path eventsFile, Path traceFile) {
+    static RunResult runOnce(RunSpec runSpec, Path eventsFile, Path traceFile, Path timelineFile) {
         List<EventSink> sinks = new ArrayList<>();
         List<BufferedWriter> writers = new ArrayList<>();
         try {
@@ -128,6 +133,11 @@ final class ReplayCommand implements Callable<Integer> {
                 BufferedWriter w = Files.newBufferedWriter(traceFile, StandardCharsets.UTF_8);
                 writers.add(w);
                 sinks.add(new JsonlSink(w));
+            }
+            if (timelineFile != null) {
+                BufferedWriter w = Files.newBufferedWriter(timelineFile, StandardCharsets.UTF_8);
+                writers.add(w);
+                sinks.add(new HtmlTimelineSink(w, runSpec.schedule().nodes()));
             }
             EventSink sink = sinks.isEmpty() ? null : sinks.size() == 1 ? sinks.get(0) : new FanOutSink(sinks);
             RunResult r = new Simulation(runSpec, sink).run();
@@ -215,6 +225,10 @@ final class ReplayCommand implements Callable<Integer> {
         }
         out.println("shrunk outcome: FAILED " + o.result().check() + ": " + o.result().message());
         out.println("shrunk digest: " + o.result().digest());
+        if (timeline != null) {
+            runOnce(o.spec(), null, null, timeline);
+            out.println("timeline of the shrunk run: " + timeline);
+        }
         String name = save != null ? save : "seed-" + Long.toUnsignedString(s.seed()) + "-" + failing.check()
                 + (s.mutant() == Mutation.NONE ? "" : "-" + s.mutant().cliName());
         RegressionFile file = new RegressionFile(name, "shrunk from " + SimMain.replayCommand(s.seed(),

@@ -94,6 +94,22 @@ class CliTest {
     }
 
     @Test
+    void replayWritesTheEventsFileTheTraceAndTheTimeline(@TempDir Path dir) throws Exception {
+        Path events = dir.resolve("e.txt");
+        Path trace = dir.resolve("t.jsonl");
+        Path timeline = dir.resolve("t.html");
+        Ran r = run("replay", "--seed", "5", "--nodes", "4", "--events", events.toString(), "--trace", trace.toString(),
+                "--timeline", timeline.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        List<String> lines = Files.readAllLines(events);
+        assertTrue(lines.get(0).startsWith("0 start seed=5 nodes=4"), lines.get(0));
+        assertTrue(lines.get(lines.size() - 1).contains(" converged "), lines.get(lines.size() - 1));
+        assertEquals(lines.size(), Files.readAllLines(trace).size(), "one trace object per event line");
+        String html = Files.readString(timeline);
+        assertTrue(html.startsWith("<!doctype html>") && html.contains("<th>n03</th>") && html.endsWith("</html>\n"));
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertEquals(2, run("sim", "--faults", "bogus").exit());
         assertEquals(2, run("sim", "--nodes", "33").exit());
