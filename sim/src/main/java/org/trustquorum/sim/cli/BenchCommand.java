@@ -107,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
         int cores = Campaign.defaultThreads();
         long p0 = System.nanoTime();
         long[] pe = {0};
-        Campaign.run(new Campaign.Options(seeds, firstSeed, run.nodes, run.faults, run.mutant, null, cores),
+        Campaign.stream(new Campaign.Options(seeds, firstSeed, run.nodes, run.faults, run.mutant, null, cores),
                 r -> pe[0] += r.events());
         double parWall = (System.nanoTime() - p0) / 1e9;
         long parRate = Math.round(pe[0] / parWall);

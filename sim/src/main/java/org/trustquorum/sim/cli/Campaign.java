@@ -58,6 +58,16 @@ public final class Campaign {
      * Returns all results.
      */
     public static List<RunResult> run(Options o, Consumer<RunResult> onResult) {
+        List<RunResult> results = new ArrayList<>();
+        stream(o, r -> {
+            results.add(r);
+            onResult.accept(r);
+        });
+        return results;
+    }
+
+    /** Like {@link #run} but keeps nothing: for campaigns of any size. */
+    public static void stream(Options o, Consumer<RunResult> onResult) {
         if (o.traceDir() != null) {
             try {
                 Files.createDirectories(o.traceDir());
@@ -65,7 +75,6 @@ public final class Campaign {
                 throw new UncheckedIOException(e);
             }
         }
-        List<RunResult> results = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(o.threads(), r -> {
             Thread t = new Thread(r, "sim-worker");
             t.setDaemon(true);
@@ -83,7 +92,6 @@ public final class Campaign {
                     inFlight.add(pool.submit(() -> runSeed(seed, o)));
                 }
                 RunResult r = inFlight.remove(0).get();
-                results.add(r);
                 onResult.accept(r);
                 delivered++;
             }
@@ -95,6 +103,5 @@ public final class Campaign {
         } finally {
             pool.shutdownNow();
         }
-        return results;
     }
 }

@@ -231,7 +231,7 @@ public final class SimMain implements Callable<Integer> {
             long[] raceTotals = new long[Race.values().length];
             long[] statTotals = new long[org.trustquorum.sim.Stat.values().length];
             long start = System.nanoTime();
-            Campaign.run(o, r -> {
+            Campaign.stream(o, r -> {
                 events[0] += r.events();
                 for (Race race : Race.values()) {
                     raceTotals[race.ordinal()] += r.race(race);
