@@ -80,6 +80,11 @@ class CampaignTest {
     }
 
     @Test
+    void sixteenNodeRacksPassUnderHeavyFaults() {
+        assertAllPass(campaign(20, 8_500, 16, FaultProfile.HEAVY));
+    }
+
+    @Test
     void thirtyTwoNodeRacksPassUnderSwarmFaults() {
         assertAllPass(campaign(8, 9_000, 32, FaultProfile.SWARM));
     }
