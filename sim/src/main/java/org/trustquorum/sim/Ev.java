@@ -90,12 +90,29 @@ abstract sealed class Ev {
         final SimConn conn;
         final int dir;
         final WireMsg msg;
+        /** The frame's place in its direction's byte stream (the network model checks FIFO with it). */
+        final long wireSeq;
 
-        Arrive(long at, SimConn conn, int dir, WireMsg msg) {
+        Arrive(long at, SimConn conn, int dir, WireMsg msg, long wireSeq) {
             super(at);
             this.conn = conn;
             this.dir = dir;
             this.msg = msg;
+            this.wireSeq = wireSeq;
+        }
+    }
+
+    /** A one-way partition may have healed: held frames of one direction are delivered in order. */
+    static final class Release extends Ev {
+        final SimConn conn;
+        final int dir;
+        final long token;
+
+        Release(long at, SimConn conn, int dir, long token) {
+            super(at);
+            this.conn = conn;
+            this.dir = dir;
+            this.token = token;
         }
     }
 

@@ -19,6 +19,13 @@ final class SimConn {
     final ArrayDeque<WireMsg>[] queue = new ArrayDeque[] {new ArrayDeque<WireMsg>(), new ArrayDeque<WireMsg>()};
     final boolean[] flushScheduled = new boolean[2];
     final long[] flushToken = new long[2];
+    /** Frames that reached the receiver's side of a one-way partition, held in order until it heals. */
+    @SuppressWarnings("unchecked")
+    final ArrayDeque<Ev.Arrive>[] held = new ArrayDeque[] {new ArrayDeque<Ev.Arrive>(), new ArrayDeque<Ev.Arrive>()};
+    final long[] releaseToken = new long[2];
+    /** Per direction: sequence numbers given to frames as they leave the sender, and the next one due. */
+    final long[] wireSeq = new long[2];
+    final long[] nextDeliverySeq = new long[2];
     /** Frames in this direction are lost from now on (the connection broke under them). */
     final boolean[] dirDead = new boolean[2];
     /** No more progress toward establishment (closed, aborted, or failed). */

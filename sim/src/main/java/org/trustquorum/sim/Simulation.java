@@ -349,6 +349,7 @@ public final class Simulation {
             case Ev.Exit x -> onExit(x.end, x.cause);
             case Ev.Flush f -> onFlush(f);
             case Ev.Arrive a -> onArrive(a);
+            case Ev.Release r -> onRelease(r);
             case Ev.ApiCall c -> onApiCall(c);
             case Ev.CpAnswer a -> onCpAnswer(a);
             case Ev.CpTimer t -> onCpTimer(t);
@@ -852,7 +853,7 @@ public final class Simulation {
         while ((m = c.queue[dir].poll()) != null) {
             long at = Math.max(now + netDelay(), r.lastEventAt);
             r.lastEventAt = at;
-            queue.add(new Ev.Arrive(at, c, dir, m));
+            queue.add(new Ev.Arrive(at, c, dir, m, c.wireSeq[dir]++));
         }
         s.unflushed -= count;
         if (s.closedByEngine || s.exitDelivered) {
@@ -880,20 +881,64 @@ public final class Simulation {
             lose(s, a.msg);
             return;
         }
-        long heldUntil = blockedUntil[s.node.index][r.node.index];
-        if (now < heldUntil) {
-            // One-way partition: the frame is held (TCP keeps retransmitting) until it heals; if the
-            // receiver gives up on the connection first (inactivity), the frame is lost with it.
-            queue.add(new Ev.Arrive(heldUntil, c, a.dir, a.msg));
+        if (!c.held[a.dir].isEmpty() || now < blockedUntil[s.node.index][r.node.index]) {
+            // One-way partition: the frame is held (TCP keeps retransmitting) until it heals, behind
+            // any frame held before it; if the receiver gives up on the connection first
+            // (inactivity), the held frames are lost with it.
+            c.held[a.dir].add(a);
+            scheduleRelease(c, a.dir, Math.max(now, blockedUntil[s.node.index][r.node.index]));
             return;
         }
-        if (a.msg instanceof WireMsg.ProxyRequest) {
+        deliver(c, a);
+    }
+
+    private void scheduleRelease(SimConn c, int dir, long at) {
+        queue.add(new Ev.Release(at, c, dir, ++c.releaseToken[dir]));
+    }
+
+    private void onRelease(Ev.Release ev) {
+        SimConn c = ev.conn;
+        int dir = ev.dir;
+        if (ev.token != c.releaseToken[dir] || c.held[dir].isEmpty()) {
+            return;
+        }
+        SimConn.End s = c.ends[dir];
+        SimConn.End r = c.ends[1 - dir];
+        long until = blockedUntil[s.node.index][r.node.index];
+        if (now < until) {
+            scheduleRelease(c, dir, until);
+            return;
+        }
+        Ev.Arrive a;
+        while ((a = c.held[dir].poll()) != null) {
+            if (!r.alive()) {
+                c.held[dir].clear();
+                return;
+            }
+            if (c.dirDead[dir] || r.closedByEngine || r.exitDelivered) {
+                lose(s, a.msg);
+                continue;
+            }
+            deliver(c, a);
+        }
+    }
+
+    /** A frame reaches a live, open receiving end, in its direction's order. */
+    private void deliver(SimConn c, Ev.Arrive a) {
+        int dir = a.dir;
+        WireMsg msg = a.msg;
+        SimConn.End r = c.ends[1 - dir];
+        if (a.wireSeq != c.nextDeliverySeq[dir]++) {
+            throw new Violation(NETWORK_MODEL, "connection " + c.id + " delivered frame " + a.wireSeq + " of direction "
+                    + dir + " out of order (expected " + (c.nextDeliverySeq[dir] - 1) + ")");
+        }
+        if (msg instanceof WireMsg.ProxyRequest) {
             races.merge(Race.PROXIED_REQUEST_RECEIVED, 1L, Long::sum);
         }
         if (sink != null) {
-            sink.event(now, "recv", msgFields(r.node, r, a.msg));
+            sink.event(now, "recv", msgFields(r.node, r, msg));
         }
-        Step st = step(r.node, new Input.FrameReceived(r.inc, a.msg));
+        Step st = step(r.node, new Input.FrameReceived(r.inc, msg));
         if (st != null) {
             finishStep(r.node, st);
         }
@@ -1015,7 +1060,7 @@ public final class Simulation {
             while ((m = c.queue[dir].poll()) != null) {
                 long at = Math.max(now + netDelay(), r.lastEventAt);
                 r.lastEventAt = at;
-                queue.add(new Ev.Arrive(at, c, dir, m));
+                queue.add(new Ev.Arrive(at, c, dir, m, c.wireSeq[dir]++));
             }
         }
     }
@@ -1670,6 +1715,9 @@ public final class Simulation {
                 if (!c.queue[e.side].isEmpty()) {
                     c.flushScheduled[e.side] = false;
                     scheduleFlush(c, e.side);
+                }
+                if (!c.held[1 - e.side].isEmpty()) {
+                    scheduleRelease(c, 1 - e.side, now);
                 }
             }
         }
