@@ -68,6 +68,43 @@ final class LocalCluster implements AutoCloseable {
         return c;
     }
 
+    /** Certificates for {@code n} ids, but only the first {@code running} nodes started (the rest are for fake peers). */
+    static LocalCluster startFirst(Vertx vertx, Path dir, int n, int running, EngineLimits limits) throws Exception {
+        LocalCluster c = new LocalCluster(vertx, dir, n, limits);
+        for (NodeId id : c.ids.subList(0, running)) {
+            c.startNode(id);
+        }
+        c.announcePeers();
+        return c;
+    }
+
+    /** The TLS identity of node {@code i} (for a fake peer pretending to be it). */
+    NodeTls tls(int i) {
+        return NodeTls.of(certs, id(i));
+    }
+
+    /** Established incarnations this node has for {@code peer} (the table allows at most one). */
+    int establishedTo(NodeId at, NodeId peer) throws Exception {
+        return node(at).inspect(e -> {
+            int n = 0;
+            for (long inc : e.connections().table().liveIncarnations()) {
+                if (peer.equals(e.connections().table().establishedPeer(inc))) {
+                    n++;
+                }
+            }
+            return n;
+        }).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    boolean connected(NodeId at, NodeId peer) {
+        try {
+            return node(at).inspect(e -> e.connections().connectedPeers().contains(peer))
+                    .await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     NodeId id(int i) {
         return ids.get(i - 1);
     }
