@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trustquorum.core.api.NodeError;
@@ -40,7 +41,7 @@ import org.trustquorum.core.model.Result;
 import org.trustquorum.core.msg.WireMsg;
 import org.trustquorum.runtime.admin.AdminBackend;
 import org.trustquorum.runtime.admin.AdminServer;
-import org.trustquorum.runtime.tls.NodeTls;
+import org.trustquorum.runtime.tls.Certs;
 import org.trustquorum.runtime.wire.FrameDecodeException;
 import org.trustquorum.runtime.wire.FrameDecoder;
 import org.trustquorum.runtime.wire.FrameEncoder;
@@ -563,12 +564,8 @@ public final class NodeVerticle extends VerticleBase {
                 exit(c, ExitCause.ABORTED);
                 return;
             }
-            NodeId peer;
-            try {
-                peer = NodeTls.peerId(c.socket);
-            } catch (CertificateException e) {
-                metrics.handshakeFailures.incrementAndGet();
-                LOG.warn("{}: refusing {}: {}", settings.id(), c.describe(), e.getMessage());
+            NodeId peer = certifiedPeer(c);
+            if (peer == null) {
                 exit(c, ExitCause.ABORTED);
                 return;
             }
@@ -594,17 +591,36 @@ public final class NodeVerticle extends VerticleBase {
             }
             c.socket = socket;
             attachHandlers(c);
-            NodeId peer;
-            try {
-                peer = NodeTls.peerId(socket);
-            } catch (CertificateException e) {
-                metrics.handshakeFailures.incrementAndGet();
-                LOG.warn("{}: dialled {} but its certificate names no node: {}", settings.id(), address, e.getMessage());
+            NodeId peer = certifiedPeer(c);
+            if (peer == null) {
                 exit(c, ExitCause.DIAL_FAILED);
                 return;
             }
             established(c, peer);
         }));
+    }
+
+    /**
+     * The node id in the certificate of a socket whose handshake completed, or null (counted and
+     * logged) if there is none: the session is not authenticated (the other end went away during
+     * the handshake) or the certificate does not name a node.
+     */
+    private NodeId certifiedPeer(Conn c) {
+        List<java.security.cert.Certificate> chain;
+        try {
+            chain = c.socket.peerCertificates();
+        } catch (SSLPeerUnverifiedException e) {
+            metrics.handshakeFailures.incrementAndGet();
+            LOG.debug("{}: {}: no authenticated peer: {}", settings.id(), c.describe(), e.getMessage());
+            return null;
+        }
+        try {
+            return Certs.peerIdFromChain(chain);
+        } catch (CertificateException e) {
+            metrics.handshakeFailures.incrementAndGet();
+            LOG.warn("{}: refusing {}: its certificate names no node: {}", settings.id(), c.describe(), e.getMessage());
+            return null;
+        }
     }
 
     private void established(Conn c, NodeId peer) {

@@ -44,6 +44,8 @@ final class LocalCluster implements AutoCloseable {
     private final Map<NodeId, NodeDaemon> daemons = new TreeMap<>();
     private final Map<NodeId, Integer> ports = new TreeMap<>();
     private final Map<NodeId, Integer> adminPorts = new TreeMap<>();
+    /** Durability to use instead of a plain ledger, per node (tests that control the disk). */
+    final Map<NodeId, java.util.function.Function<Durability, Durability>> durabilityWrappers = new TreeMap<>();
 
     LocalCluster(Vertx vertx, Path dir, int n, EngineLimits limits) throws Exception {
         this.vertx = vertx;
@@ -61,6 +63,12 @@ final class LocalCluster implements AutoCloseable {
 
     static LocalCluster start(Vertx vertx, Path dir, int n, EngineLimits limits) throws Exception {
         LocalCluster c = new LocalCluster(vertx, dir, n, limits);
+        return c.startAll();
+    }
+
+    /** Starts every node (after the caller set up {@link #durabilityWrappers}). */
+    LocalCluster startAll() throws Exception {
+        LocalCluster c = this;
         for (NodeId id : c.ids) {
             c.startNode(id);
         }
@@ -118,7 +126,10 @@ final class LocalCluster implements AutoCloseable {
     }
 
     void startNode(NodeId id) throws Exception {
-        NodeDaemon d = NodeDaemon.start(vertx, settings(id)).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        NodeSettings s = settings(id);
+        Durability durability = Durability.of(new org.trustquorum.runtime.ledger.Ledger(s.ledgerPaths()));
+        durability = durabilityWrappers.getOrDefault(id, x -> x).apply(durability);
+        NodeDaemon d = NodeDaemon.start(vertx, s, durability).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         daemons.put(id, d);
         ports.put(id, d.node().address().port());
         adminPorts.put(id, d.node().adminPort());
@@ -139,7 +150,15 @@ final class LocalCluster implements AutoCloseable {
 
     void stopNode(NodeId id) throws Exception {
         NodeDaemon d = daemons.remove(id);
+        if (d.node().terminated().isComplete()) {
+            return; // it stopped by itself
+        }
         d.stop().await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Nodes still registered as running. */
+    java.util.Set<NodeId> running() {
+        return daemons.keySet();
     }
 
     /** Stops a node and starts it again on the same ports with the same ledger. */
