@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,41 +57,54 @@ public final class NodeDaemon {
      */
     public static int runUntilStopped(NodeSettings settings) throws InterruptedException {
         Vertx vertx = Vertx.vertx();
-        CountDownLatch done = new CountDownLatch(1);
-        AtomicInteger code = new AtomicInteger(0);
         NodeDaemon daemon;
         try {
-            daemon = start(vertx, settings).await(60, TimeUnit.SECONDS);
+            daemon = start(vertx, settings).await(STOP_TIMEOUT_MS * 6, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.error("{}: could not start: {}", settings.id(), e.getMessage());
-            vertx.close();
+            closeQuietly(vertx);
             return 2;
         }
+        CountDownLatch ended = new CountDownLatch(1);
+        AtomicInteger code = new AtomicInteger(0);
         daemon.node().terminated().onComplete(ar -> {
             if (ar.failed()) {
                 code.set(1);
             }
-            done.countDown();
+            ended.countDown();
         });
+        // SIGTERM/SIGINT: stop the node gracefully, then Vert.x. The hook owns the shutdown from
+        // then on; the main thread only waits for the node to end.
+        AtomicBoolean hookRan = new AtomicBoolean();
         Thread hook = new Thread(() -> {
+            hookRan.set(true);
             try {
                 daemon.stop().await(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 LOG.warn("{}: graceful stop did not finish: {}", settings.id(), e.toString());
             }
+            closeQuietly(vertx);
         }, "tq-node-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        done.await();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // already shutting down
+        ended.await();
+        if (!hookRan.get()) {
+            // The node stopped by itself (unsafe to continue): release everything and report it.
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down already; the hook closes Vert.x
+                return code.get();
+            }
+            closeQuietly(vertx);
         }
+        return code.get();
+    }
+
+    private static void closeQuietly(Vertx vertx) {
         try {
             vertx.close().await(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("closing Vert.x: {}", e.toString());
         }
-        return code.get();
     }
 }
