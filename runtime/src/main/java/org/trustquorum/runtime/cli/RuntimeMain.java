@@ -24,7 +24,15 @@ public final class RuntimeMain implements Callable<Integer> {
     /** Part number of the node ids {@code tq certs} and {@code tq cluster} make up. */
     public static final String DEMO_PART_NUMBER = "TQ-SLED";
 
+    /** System property read by logback.xml for the level of this project's loggers. */
+    static final String LOG_LEVEL_PROPERTY = "tq.log.level";
+
     public static void main(String[] args) {
+        // A node logs what it does; the other commands print their own report and stay quiet
+        // unless something goes wrong. Set before the first logger is created.
+        if (System.getProperty(LOG_LEVEL_PROPERTY) == null && (args.length == 0 || !args[0].equals("node"))) {
+            System.setProperty(LOG_LEVEL_PROPERTY, "WARN");
+        }
         int code = new CommandLine(new RuntimeMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         System.exit(code);
     }

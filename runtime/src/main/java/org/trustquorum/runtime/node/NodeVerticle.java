@@ -282,16 +282,22 @@ public final class NodeVerticle extends VerticleBase {
      */
     public Future<ApiResponse> call(ApiRequest request) {
         Promise<ApiResponse> p = Promise.promise();
-        context.runOnContext(v -> {
-            if (stopped || engine == null) {
-                p.fail(new NodeFailedException(stopped ? "the node is stopped" : "the node is not started", null));
-                return;
-            }
-            long replyId = nextReplyId++;
-            pendingReplies.put(replyId, p);
-            submit(() -> engine.step(new Input.ApiCall(replyId, request), now()));
-        });
+        if (context.isEventLoopContext() && io.vertx.core.Vertx.currentContext() == context) {
+            enqueueCall(request, p); // already on this node's thread (e.g. a caller chaining calls)
+        } else {
+            context.runOnContext(v -> enqueueCall(request, p));
+        }
         return p.future();
+    }
+
+    private void enqueueCall(ApiRequest request, Promise<ApiResponse> p) {
+        if (stopped || engine == null) {
+            p.fail(new NodeFailedException(stopped ? "the node is stopped" : "the node is not started", null));
+            return;
+        }
+        long replyId = nextReplyId++;
+        pendingReplies.put(replyId, p);
+        submit(() -> engine.step(new Input.ApiCall(replyId, request), now()));
     }
 
     /** Replaces the bootstrap peer addresses (for nodes started on port 0). */
