@@ -57,7 +57,10 @@ public final class AdminClient {
         } else {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         }
-        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).handle((r, err) -> {
+            if (err != null) {
+                throw new CompletionException(unreachable(err));
+            }
             JsonNode json = null;
             String text = r.body();
             if (text != null && !text.isEmpty()) {
@@ -134,7 +137,9 @@ public final class AdminClient {
         if (c instanceof AdminException a) {
             return a;
         }
-        String why = c instanceof IOException ? c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage())
+        String why = c instanceof java.net.ConnectException ? "connection refused (is the node running?)"
+                : c instanceof java.net.http.HttpTimeoutException ? "no answer in time"
+                : c instanceof IOException ? c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage())
                 : String.valueOf(c);
         return new AdminException("cannot reach the admin API at " + address() + ": " + why, c);
     }

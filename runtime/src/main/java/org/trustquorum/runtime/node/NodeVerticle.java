@@ -70,9 +70,9 @@ public final class NodeVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
 
     /** Queued inputs at which the node stops reading from peers until the queue drains. */
-    public static final int INPUT_QUEUE_HIGH_WATER = 4_096;
+    public static final int INPUT_QUEUE_PAUSE_AT_INPUTS = 4_096;
     /** Queued inputs at which reading resumes. */
-    public static final int INPUT_QUEUE_LOW_WATER = 512;
+    public static final int INPUT_QUEUE_RESUME_AT_INPUTS = 512;
     /** Time allowed for the TCP connect of a dial (the TLS handshake has its own bound). */
     public static final int CONNECT_TIMEOUT_MS = 5_000;
     /** Threads writing this node's ledger: one, so writes happen one at a time, in order. */
@@ -372,7 +372,7 @@ public final class NodeVerticle extends VerticleBase {
             return;
         }
         queue.add(action);
-        if (queue.size() >= INPUT_QUEUE_HIGH_WATER && !readingPaused) {
+        if (queue.size() >= INPUT_QUEUE_PAUSE_AT_INPUTS && !readingPaused) {
             pauseReading();
         }
         pump();
@@ -412,7 +412,7 @@ public final class NodeVerticle extends VerticleBase {
                     perform(step.afterPersist());
                 }
             }
-            if (readingPaused && queue.size() <= INPUT_QUEUE_LOW_WATER) {
+            if (readingPaused && queue.size() <= INPUT_QUEUE_RESUME_AT_INPUTS) {
                 resumeReading();
             }
             if (!stopped) {
