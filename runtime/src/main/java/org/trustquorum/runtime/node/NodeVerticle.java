@@ -304,6 +304,10 @@ public final class NodeVerticle extends VerticleBase {
     public Future<Void> setPeers(Set<PeerAddress> peers) {
         Promise<Void> p = Promise.promise();
         context.runOnContext(v -> {
+            if (engine == null || stopped) {
+                p.fail(new NodeFailedException(stopped ? "the node is stopped" : "the node is not started", null));
+                return;
+            }
             submit(() -> engine.step(new Input.PeersChanged(peers), now()));
             p.complete();
         });
@@ -388,7 +392,9 @@ public final class NodeVerticle extends VerticleBase {
                 if (persistedStep != null) {
                     Step s = persistedStep;
                     persistedStep = null;
-                    perform(s.afterPersist());
+                    if (!performOrStop(s.afterPersist())) {
+                        return;
+                    }
                     continue;
                 }
                 Supplier<Step> action = queue.poll();
@@ -408,8 +414,8 @@ public final class NodeVerticle extends VerticleBase {
                 metrics.steps.incrementAndGet();
                 if (step.persist() != null) {
                     startPersist(step);
-                } else {
-                    perform(step.afterPersist());
+                } else if (!performOrStop(step.afterPersist())) {
+                    return;
                 }
             }
             if (readingPaused && queue.size() <= INPUT_QUEUE_RESUME_AT_INPUTS) {
@@ -446,6 +452,21 @@ public final class NodeVerticle extends VerticleBase {
         });
     }
 
+    /**
+     * Performs a step's outputs. If the driver itself fails while doing so, the rest of the step
+     * cannot be performed faithfully (a frame might be neither sent nor followed by an exit), so
+     * the node stops; returns false then.
+     */
+    private boolean performOrStop(List<Output> outputs) {
+        try {
+            perform(outputs);
+            return true;
+        } catch (RuntimeException e) {
+            fatal("the driver failed while performing a step's outputs", e);
+            return false;
+        }
+    }
+
     private void perform(List<Output> outputs) {
         for (Output o : outputs) {
             if (stopped) {
@@ -476,7 +497,15 @@ public final class NodeVerticle extends VerticleBase {
             metrics.proxyCompleted(p.result());
         }
         Promise<ApiResponse> p = pendingReplies.remove(replyId);
-        if (p != null && p.tryComplete(response)) {
+        boolean delivered = false;
+        try {
+            delivered = p != null && p.tryComplete(response);
+        } catch (RuntimeException e) {
+            // A caller's listener threw; that is the caller's problem, not the node's.
+            LOG.warn("{}: a listener of API reply {} threw: {}", settings.id(), replyId, e.toString());
+            delivered = true;
+        }
+        if (delivered) {
             return;
         }
         // Nobody is waiting (cannot happen today); a secret must not outlive the call that loaded it.

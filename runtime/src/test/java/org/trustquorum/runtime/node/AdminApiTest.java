@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
-import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -20,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.trustquorum.core.api.NodeError;
@@ -35,7 +35,7 @@ import org.trustquorum.runtime.cp.ControlPlaneDriver;
 
 /** The admin API over real HTTP: authentication, refusals with clear messages, and no secret ever in a body. */
 @ExtendWith(VertxExtension.class)
-@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AdminApiTest {
     private static final RackId RACK = RackId.parse("0b7e2a1c-3f4d-4e5a-8b6c-7d8e9f0a1b2c");
 

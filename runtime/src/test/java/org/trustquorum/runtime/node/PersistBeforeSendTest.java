@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.trustquorum.core.api.ReconfigureRequest;
@@ -28,7 +28,7 @@ import org.trustquorum.core.protocol.ReconfigureOutcome;
 
 /** Nothing a step produced leaves the node before the state behind it is on disk; a failed write stops the node. */
 @ExtendWith(VertxExtension.class)
-@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PersistBeforeSendTest {
     private static final RackId RACK = RackId.parse("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d");
     /** How long we watch for something that must not happen while a write is held. */

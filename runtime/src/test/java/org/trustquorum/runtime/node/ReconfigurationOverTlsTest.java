@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
-import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.trustquorum.core.api.NodeStatus;
@@ -25,7 +25,7 @@ import org.trustquorum.runtime.cp.ControlPlaneDriver;
 
 /** Whole reconfigurations on real TLS sockets, driven by the control plane through the admin APIs. */
 @ExtendWith(VertxExtension.class)
-@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReconfigurationOverTlsTest {
     private static final RackId RACK = RackId.parse("6f1c2a4e-7d1b-4b8e-9d55-0c1f6d5c9a01");
 
