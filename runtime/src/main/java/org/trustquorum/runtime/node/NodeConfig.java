@@ -58,8 +58,17 @@ public record NodeConfig(String id, Endpoint listen, String advertise, List<Endp
         return c;
     }
 
+    /** Writes the file readable by its owner only (it holds the admin token). */
     public void write(Path file) throws IOException {
-        Files.write(file, ApiJson.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(this));
+        byte[] bytes = ApiJson.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(this);
+        Files.deleteIfExists(file);
+        if (file.toAbsolutePath().getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(file);
+        }
+        Files.write(file, bytes);
     }
 
     /** The settings to run with, paths resolved against {@code baseDir}. */

@@ -50,6 +50,17 @@ class NodeConfigTest {
     }
 
     @Test
+    void writtenFilesAreOwnerOnlyAndReadBack() throws IOException {
+        Path f = dir.resolve("config.json");
+        Files.writeString(f, GOOD);
+        NodeConfig c = NodeConfig.read(f);
+        Path copy = dir.resolve("copy.json");
+        c.write(copy);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)));
+        assertEquals(c, NodeConfig.read(copy));
+    }
+
+    @Test
     void refusesWhatWouldBeUnsafeOrAmbiguous() {
         IOException typo = assertThrows(IOException.class, () -> read(GOOD.replace("\"peers\"", "\"peer\"")));
         assertTrue(typo.getMessage().contains("peer"), typo.getMessage());
