@@ -46,9 +46,15 @@ public record NodeConfig(String id, Endpoint listen, String advertise, List<Endp
 
     /** Reads and checks a configuration file. */
     public static NodeConfig read(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("no such configuration file: " + file, e);
+        }
         NodeConfig c;
         try {
-            c = ApiJson.MAPPER.readValue(Files.readAllBytes(file), NodeConfig.class);
+            c = ApiJson.MAPPER.readValue(bytes, NodeConfig.class);
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": not a valid node configuration: " + firstLine(e.getOriginalMessage()), e);
         }
