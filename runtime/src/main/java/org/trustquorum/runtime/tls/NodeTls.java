@@ -6,6 +6,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.util.Set;
@@ -34,6 +35,23 @@ public record NodeTls(Path caCertificate, Path certificate, Path key) {
     public NetServerOptions serverOptions(String host, int port) {
         NetServerOptions o = new NetServerOptions().setHost(host).setPort(port).setSsl(true)
                 .setClientAuth(ClientAuth.REQUIRED)
+                .setKeyCertOptions(keyCert())
+                .setTrustOptions(trust())
+                .setEnabledSecureTransportProtocols(Set.of(TLS_PROTOCOL));
+        o.setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_MS);
+        o.setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+        return o;
+    }
+
+    /**
+     * TLS settings for a socket that was accepted as plain TCP and is then upgraded with
+     * {@code socket.upgradeToSsl(options)}. A node accepts this way so that it sees (and counts)
+     * every connection before its handshake, and learns the handshake's outcome from the future
+     * that {@code upgradeToSsl} returns. The client certificate is required, as in
+     * {@link #serverOptions}.
+     */
+    public ServerSSLOptions serverUpgradeOptions() {
+        ServerSSLOptions o = new ServerSSLOptions().setClientAuth(ClientAuth.REQUIRED)
                 .setKeyCertOptions(keyCert())
                 .setTrustOptions(trust())
                 .setEnabledSecureTransportProtocols(Set.of(TLS_PROTOCOL));

@@ -1,0 +1,385 @@
+package org.trustquorum.runtime.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import org.trustquorum.core.api.CommitStatus;
+import org.trustquorum.core.api.NodeError;
+import org.trustquorum.core.api.NodeStatus;
+import org.trustquorum.core.api.ReconfigureRequest;
+import org.trustquorum.core.crypto.RackSecret;
+import org.trustquorum.core.engine.ApiRequest;
+import org.trustquorum.core.engine.ApiResponse;
+import org.trustquorum.core.engine.NetworkConfigGossip;
+import org.trustquorum.core.engine.ProxyError;
+import org.trustquorum.core.model.Epoch;
+import org.trustquorum.core.model.Result;
+import org.trustquorum.core.model.Threshold;
+import org.trustquorum.core.msg.ProxyOp;
+import org.trustquorum.core.msg.ProxyResult;
+import org.trustquorum.core.protocol.ReconfigureOutcome;
+
+/**
+ * How the node API travels over HTTP/JSON, in both directions: the server turns a request body
+ * into an {@link ApiRequest} and an {@link ApiResponse} into a status and a body; the client does
+ * the reverse. Keeping both halves here keeps them in step.
+ *
+ * <p>Success bodies: {@code {"outcome": "STARTED"}} (reconfigure), {@code {"status": "COMMITTED"}}
+ * (commit, prepare-and-commit, proxied commits), a node status object (status, proxied status),
+ * {@code {"loaded": true, "epoch": 3, "fingerprint": "..."}} (load-secret; never the secret),
+ * {@code {"generation": 7}} (network-config update). Error bodies:
+ * {@code {"code": "NotPrepared", "message": "...", "error": {"type": "NotPrepared", ...}}} where
+ * {@code error} is the node's (or the proxy's) typed error; the node's own errors use 409 (conflict
+ * with its state) or 422 (a request it can never accept), proxy failures 502/503/504.
+ */
+public final class AdminProtocol {
+    private AdminProtocol() {}
+
+    /** A status and a JSON body. */
+    public record Answer(int status, JsonNode body) {}
+
+    /** An HTTP request of the client: method, path and body (null for GET). */
+    public record HttpCall(String method, String path, JsonNode body) {}
+
+    /** What a load-secret call returned: whether the secret is loaded and, if so, its fingerprint. */
+    public record SecretView(boolean loaded, Epoch epoch, String fingerprint) {}
+
+    // ---------------------------------------------------------------------------------------
+    // Server side: request bodies
+
+    /** The node API request for a route and its body (null body for GET). */
+    static ApiRequest parse(Route route, JsonNode body) throws BadRequest {
+        return switch (route) {
+            case STATUS -> new ApiRequest.Status();
+            case RECONFIGURE -> {
+                Fields f = Fields.of(body, Set.of("epoch", "lastCommittedEpoch", "members", "threshold", "rackId"));
+                ReconfigureRequest r;
+                try {
+                    r = new ReconfigureRequest(f.rackId("rackId"), f.epoch("epoch"), f.epoch("lastCommittedEpoch"),
+                            f.nodeIds("members"), Threshold.of(f.integer("threshold")));
+                } catch (IllegalArgumentException e) {
+                    throw new BadRequest("invalid reconfiguration: " + e.getMessage());
+                }
+                yield new ApiRequest.Reconfigure(r);
+            }
+            case COMMIT -> {
+                Fields f = Fields.of(body, Set.of("rackId", "epoch"));
+                yield new ApiRequest.Commit(f.rackId("rackId"), f.epoch("epoch"));
+            }
+            case PREPARE_AND_COMMIT -> new ApiRequest.PrepareAndCommit(Fields.of(body, Set.of("config")).config("config"));
+            case LOAD_SECRET -> new ApiRequest.LoadRackSecret(Fields.of(body, Set.of("epoch")).epoch("epoch"));
+            case CLEAR_SECRETS -> {
+                if (body != null && !(body.isObject() && body.isEmpty())) {
+                    throw new BadRequest("clear-secrets takes an empty JSON object or no body");
+                }
+                yield new ApiRequest.ClearSecrets();
+            }
+            case PROXY_COMMIT -> {
+                Fields f = Fields.of(body, Set.of("to", "rackId", "epoch"));
+                yield new ApiRequest.Proxy(f.nodeId("to"), new ProxyOp.Commit(f.rackId("rackId"), f.epoch("epoch")));
+            }
+            case PROXY_PREPARE_AND_COMMIT -> {
+                Fields f = Fields.of(body, Set.of("to", "config"));
+                yield new ApiRequest.Proxy(f.nodeId("to"), new ProxyOp.PrepareAndCommit(f.config("config")));
+            }
+            case PROXY_STATUS -> new ApiRequest.Proxy(Fields.of(body, Set.of("to")).nodeId("to"), new ProxyOp.Status());
+            case NETWORK_CONFIG -> {
+                Fields f = Fields.of(body, Set.of("generation", "blob"));
+                yield new ApiRequest.UpdateNetworkConfig(f.nonNegativeLong("generation"), f.base64("blob"));
+            }
+            case METRICS, HEALTH -> throw new IllegalArgumentException(route + " is not a node API call");
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Server side: responses
+
+    /**
+     * The HTTP answer for a node response. A loaded rack secret is reduced to its fingerprint and
+     * closed here, whatever happens to the answer afterwards.
+     */
+    static Answer answer(ApiResponse response) {
+        return switch (response) {
+            case ApiResponse.Reconfigured r -> switch (r.result()) {
+                case Result.Ok<ReconfigureOutcome, NodeError.ReconfigureError> ok ->
+                        ok(obj().put("outcome", ok.value().name()));
+                case Result.Err<ReconfigureOutcome, NodeError.ReconfigureError> err -> nodeError(err.error());
+            };
+            case ApiResponse.Committed c -> switch (c.result()) {
+                case Result.Ok<CommitStatus, NodeError.CommitError> ok -> ok(obj().put("status", ok.value().name()));
+                case Result.Err<CommitStatus, NodeError.CommitError> err -> nodeError(err.error());
+            };
+            case ApiResponse.PreparedAndCommitted p -> switch (p.result()) {
+                case Result.Ok<CommitStatus, NodeError.PrepareAndCommitError> ok -> ok(obj().put("status", ok.value().name()));
+                case Result.Err<CommitStatus, NodeError.PrepareAndCommitError> err -> nodeError(err.error());
+            };
+            case ApiResponse.SecretLoaded s -> switch (s.result()) {
+                case Result.Ok<Optional<RackSecret>, NodeError.LoadSecretError> ok -> ok(secretView(ok.value()));
+                case Result.Err<Optional<RackSecret>, NodeError.LoadSecretError> err -> nodeError(err.error());
+            };
+            case ApiResponse.StatusReport s -> ok(ApiJson.MAPPER.valueToTree(s.status()));
+            case ApiResponse.SecretsCleared s -> ok(obj().put("cleared", true));
+            case ApiResponse.Proxied p -> switch (p.result()) {
+                case Result.Ok<ProxyResult, ProxyError> ok -> switch (ok.value()) {
+                    case ProxyResult.Commit c -> ok(obj().put("status", c.status().name()));
+                    case ProxyResult.Status st -> ok(ApiJson.MAPPER.valueToTree(st.status()));
+                    case ProxyResult.Failed f -> nodeError(f.error());
+                };
+                case Result.Err<ProxyResult, ProxyError> err -> proxyError(err.error());
+            };
+            case ApiResponse.NetworkConfigUpdated n -> switch (n.result()) {
+                case Result.Ok<Long, NetworkConfigGossip.UpdateError> ok -> ok(obj().put("generation", ok.value()));
+                case Result.Err<Long, NetworkConfigGossip.UpdateError> err -> updateError(err.error());
+            };
+        };
+    }
+
+    /** Takes the fingerprint and closes the secret; the body never holds secret bytes. */
+    private static ObjectNode secretView(Optional<RackSecret> secret) {
+        if (secret.isEmpty()) {
+            return obj().put("loaded", false);
+        }
+        try (RackSecret s = secret.get()) {
+            return obj().put("loaded", true).put("fingerprint", s.fingerprint());
+        }
+    }
+
+    static Answer ok(JsonNode body) {
+        return new Answer(200, body);
+    }
+
+    static ObjectNode obj() {
+        return ApiJson.MAPPER.createObjectNode();
+    }
+
+    /** A generic refusal (bad request, unauthorized, ...) with no typed error. */
+    public static Answer failure(int status, String code, String message) {
+        return new Answer(status, obj().put("code", code).put("message", message));
+    }
+
+    private static Answer typed(int status, Object error, String message) {
+        ObjectNode body = obj().put("code", ApiJson.variantName(error)).put("message", message);
+        body.set("error", ApiJson.MAPPER.valueToTree(error));
+        return new Answer(status, body);
+    }
+
+    /** The status for a node error: 422 for a request the node can never accept, 409 for a conflict with its state. */
+    public static int statusOf(NodeError e) {
+        return switch (e) {
+            case NodeError.CoordinatorMustBeAMemberOfNewGroup x -> 422;
+            case NodeError.ThresholdMismatch x -> 422;
+            case NodeError.InvalidMembershipSize x -> 422;
+            case NodeError.InvalidThreshold x -> 422;
+            case NodeError.NotAMember x -> 422;
+            case NodeError.InvalidRackId x -> 409;
+            case NodeError.Expunged x -> 409;
+            case NodeError.LastCommittedEpochMismatch x -> 409;
+            case NodeError.PreparedEpochMismatch x -> 409;
+            case NodeError.ReconfigurationInProgress x -> 409;
+            case NodeError.MismatchedReconfiguration x -> 409;
+            case NodeError.NotPrepared x -> 409;
+            case NodeError.ConfigurationMismatch x -> 409;
+            case NodeError.NoCommittedConfigurations x -> 409;
+            case NodeError.NotCommitted x -> 409;
+            case NodeError.NotAvailable x -> 409;
+            case NodeError.Alarmed x -> 409;
+        };
+    }
+
+    static Answer nodeError(NodeError e) {
+        return typed(statusOf(e), e, e.describe());
+    }
+
+    static Answer proxyError(ProxyError e) {
+        return switch (e) {
+            case ProxyError.Inner inner -> nodeError(inner.error());
+            case ProxyError.Disconnected d -> typed(502, d, "no connection to " + d.destination()
+                    + " (or it ended before the answer)");
+            case ProxyError.Busy b -> typed(503, b, "proxy queue full: " + b.which());
+            case ProxyError.Timeout t -> typed(504, t, "no answer within " + t.afterMs() + " ms");
+            case ProxyError.InvalidResponse i -> typed(502, i, "expected a " + i.expected() + " answer, got " + i.received());
+            case ProxyError.Shutdown s -> typed(503, s, "the node is shutting down");
+        };
+    }
+
+    static Answer updateError(NetworkConfigGossip.UpdateError e) {
+        return switch (e) {
+            case NetworkConfigGossip.UpdateError.StaleGeneration s -> typed(409, s,
+                    "generation " + s.offered() + " is not newer than the current " + s.current());
+            case NetworkConfigGossip.UpdateError.TooLarge t -> typed(413, t,
+                    "blob of " + t.bytes() + " bytes exceeds " + t.maxBytes());
+            case NetworkConfigGossip.UpdateError.ShuttingDown s -> typed(503, s, "the node is shutting down");
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Client side
+
+    /** The HTTP request that carries a node API request. */
+    public static HttpCall toHttp(ApiRequest request) {
+        return switch (request) {
+            case ApiRequest.Status s -> new HttpCall("GET", Route.STATUS.path, null);
+            case ApiRequest.Reconfigure r -> {
+                ReconfigureRequest q = r.request();
+                ObjectNode b = obj();
+                b.set("rackId", ApiJson.MAPPER.valueToTree(q.rackId()));
+                b.set("epoch", ApiJson.MAPPER.valueToTree(q.epoch()));
+                b.set("lastCommittedEpoch", ApiJson.MAPPER.valueToTree(q.lastCommittedEpoch()));
+                b.set("members", ApiJson.MAPPER.valueToTree(q.members()));
+                b.put("threshold", q.threshold().value());
+                yield new HttpCall("POST", Route.RECONFIGURE.path, b);
+            }
+            case ApiRequest.Commit c -> new HttpCall("POST", Route.COMMIT.path, commitBody(c.rackId(), c.epoch()));
+            case ApiRequest.PrepareAndCommit p -> {
+                ObjectNode b = obj();
+                b.set("config", ApiJson.MAPPER.valueToTree(p.config()));
+                yield new HttpCall("POST", Route.PREPARE_AND_COMMIT.path, b);
+            }
+            case ApiRequest.LoadRackSecret l -> {
+                ObjectNode b = obj();
+                b.set("epoch", ApiJson.MAPPER.valueToTree(l.epoch()));
+                yield new HttpCall("POST", Route.LOAD_SECRET.path, b);
+            }
+            case ApiRequest.ClearSecrets c -> new HttpCall("POST", Route.CLEAR_SECRETS.path, obj());
+            case ApiRequest.Proxy p -> switch (p.op()) {
+                case ProxyOp.Commit c -> {
+                    ObjectNode b = commitBody(c.rackId(), c.epoch());
+                    b.put("to", p.destination().toString());
+                    yield new HttpCall("POST", Route.PROXY_COMMIT.path, b);
+                }
+                case ProxyOp.PrepareAndCommit pc -> {
+                    ObjectNode b = obj().put("to", p.destination().toString());
+                    b.set("config", ApiJson.MAPPER.valueToTree(pc.config()));
+                    yield new HttpCall("POST", Route.PROXY_PREPARE_AND_COMMIT.path, b);
+                }
+                case ProxyOp.Status s -> new HttpCall("POST", Route.PROXY_STATUS.path, obj().put("to", p.destination().toString()));
+            };
+            case ApiRequest.UpdateNetworkConfig u -> new HttpCall("POST", Route.NETWORK_CONFIG.path,
+                    obj().put("generation", u.generation()).put("blob", Base64.getEncoder().encodeToString(u.blob())));
+        };
+    }
+
+    private static ObjectNode commitBody(org.trustquorum.core.model.RackId rackId, Epoch epoch) {
+        ObjectNode b = obj();
+        b.set("rackId", ApiJson.MAPPER.valueToTree(rackId));
+        b.set("epoch", ApiJson.MAPPER.valueToTree(epoch));
+        return b;
+    }
+
+    /**
+     * The node response an HTTP answer carries, for the request that was sent. Load-secret has
+     * no {@link ApiResponse} form on the client (the secret never crosses the admin API): use
+     * {@link #secretViewOf}.
+     *
+     * @throws AdminException if the answer is not a node response (a refusal such as 400 or 401,
+     *                        or a body of the wrong shape)
+     */
+    public static ApiResponse fromHttp(ApiRequest request, int status, JsonNode body) throws AdminException {
+        try {
+            return switch (request) {
+                case ApiRequest.Status s -> new ApiResponse.StatusReport(okBody(status, body, NodeStatus.class));
+                case ApiRequest.Reconfigure r -> status == 200
+                        ? new ApiResponse.Reconfigured(Result.ok(ReconfigureOutcome.valueOf(text(body, "outcome"))))
+                        : new ApiResponse.Reconfigured(Result.err(nodeErrorOf(status, body, NodeError.ReconfigureError.class)));
+                case ApiRequest.Commit c -> status == 200
+                        ? new ApiResponse.Committed(Result.ok(CommitStatus.valueOf(text(body, "status"))))
+                        : new ApiResponse.Committed(Result.err(nodeErrorOf(status, body, NodeError.CommitError.class)));
+                case ApiRequest.PrepareAndCommit p -> status == 200
+                        ? new ApiResponse.PreparedAndCommitted(Result.ok(CommitStatus.valueOf(text(body, "status"))))
+                        : new ApiResponse.PreparedAndCommitted(
+                                Result.err(nodeErrorOf(status, body, NodeError.PrepareAndCommitError.class)));
+                case ApiRequest.LoadRackSecret l ->
+                        throw new AdminException(status, "Unsupported", "use secretViewOf for load-secret answers");
+                case ApiRequest.ClearSecrets c -> {
+                    okBody(status, body, JsonNode.class);
+                    yield new ApiResponse.SecretsCleared();
+                }
+                case ApiRequest.Proxy p -> new ApiResponse.Proxied(proxiedOf(p.op(), status, body));
+                case ApiRequest.UpdateNetworkConfig u -> status == 200
+                        ? new ApiResponse.NetworkConfigUpdated(Result.ok(body.path("generation").asLong()))
+                        : new ApiResponse.NetworkConfigUpdated(Result.err(typedError(status, body,
+                                NetworkConfigGossip.UpdateError.class)));
+            };
+        } catch (IllegalArgumentException | JsonProcessingException e) {
+            throw new AdminException(status, "InvalidAnswer", "unexpected answer body: " + Fields.firstLine(e.getMessage()));
+        }
+    }
+
+    /** The result of a load-secret call. */
+    public static Result<SecretView, NodeError.LoadSecretError> secretViewOf(Epoch requested, int status, JsonNode body)
+            throws AdminException {
+        if (status != 200) {
+            return Result.err(nodeErrorOf(status, body, NodeError.LoadSecretError.class));
+        }
+        boolean loaded = body.path("loaded").asBoolean(false);
+        String fp = loaded ? body.path("fingerprint").asText(null) : null;
+        if (loaded && fp == null) {
+            throw new AdminException(status, "InvalidAnswer", "loaded secret without a fingerprint");
+        }
+        return Result.ok(new SecretView(loaded, requested, fp));
+    }
+
+    private static Result<ProxyResult, ProxyError> proxiedOf(ProxyOp op, int status, JsonNode body)
+            throws AdminException, JsonProcessingException {
+        if (status == 200) {
+            return switch (op) {
+                case ProxyOp.Status s -> Result.ok(new ProxyResult.Status(ApiJson.MAPPER.treeToValue(body, NodeStatus.class)));
+                case ProxyOp.Commit c -> Result.ok(new ProxyResult.Commit(CommitStatus.valueOf(text(body, "status"))));
+                case ProxyOp.PrepareAndCommit p -> Result.ok(new ProxyResult.Commit(CommitStatus.valueOf(text(body, "status"))));
+            };
+        }
+        JsonNode err = body == null ? null : body.get("error");
+        String type = err == null ? null : err.path(ApiJson.TYPE_PROPERTY).asText(null);
+        if (type != null && ApiJson.variantNamed(ProxyError.class, type) != null) {
+            return Result.err(ApiJson.MAPPER.treeToValue(err, ProxyError.class));
+        }
+        return Result.err(new ProxyError.Inner(nodeErrorOf(status, body, NodeError.class)));
+    }
+
+    private static <T> T okBody(int status, JsonNode body, Class<T> type) throws AdminException, JsonProcessingException {
+        if (status != 200) {
+            throw refusal(status, body);
+        }
+        return ApiJson.MAPPER.treeToValue(body, type);
+    }
+
+    private static <E> E nodeErrorOf(int status, JsonNode body, Class<E> expected) throws AdminException {
+        return typedError(status, body, expected);
+    }
+
+    private static <E> E typedError(int status, JsonNode body, Class<E> expected) throws AdminException {
+        JsonNode err = body == null ? null : body.get("error");
+        if (err == null || !err.isObject()) {
+            throw refusal(status, body);
+        }
+        Object value;
+        try {
+            Class<?> root = NodeError.class.isAssignableFrom(expected) ? NodeError.class : expected;
+            value = ApiJson.MAPPER.treeToValue(err, root);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new AdminException(status, "InvalidAnswer", "cannot read the error: " + Fields.firstLine(e.getMessage()));
+        }
+        if (!expected.isInstance(value)) {
+            throw new AdminException(status, "InvalidAnswer", "error " + ApiJson.variantName(value) + " does not belong to this call");
+        }
+        return expected.cast(value);
+    }
+
+    /** A refusal that is not a node response (400, 401, 404, 405, 413, 5xx without a typed error). */
+    static AdminException refusal(int status, JsonNode body) {
+        String code = body == null ? "Unknown" : body.path("code").asText("Unknown");
+        String message = body == null ? "(no body)" : body.path("message").asText("(no message)");
+        return new AdminException(status, code, message);
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode v = body == null ? null : body.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new IllegalArgumentException("field '" + field + "' missing from the answer");
+        }
+        return v.textValue();
+    }
+}

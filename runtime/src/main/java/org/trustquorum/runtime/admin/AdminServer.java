@@ -1,0 +1,246 @@
+package org.trustquorum.runtime.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trustquorum.core.engine.ApiRequest;
+import org.trustquorum.runtime.node.NodeSettings;
+
+/**
+ * The node's admin API: HTTP/JSON on its own listener (loopback unless configured otherwise),
+ * built on Vert.x core's HTTP server.
+ *
+ * <p>Every route except {@code /health} requires {@code Authorization: Bearer <token>}; the token
+ * is compared in constant time (both sides are hashed first, so not even its length leaks). A
+ * missing or wrong token is a 401 whatever the path. Then: unknown path 404, wrong method 405 (with
+ * {@code Allow}), a body over {@link #MAX_BODY_BYTES} 413, malformed JSON or a missing or malformed
+ * field 400 with a message naming the problem. The node's own errors come back as 409/422 with
+ * the error's variant name as {@code code}. Bad input never affects the node.
+ */
+public final class AdminServer {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
+    /** Largest request body accepted (a configuration with a long secret chain fits easily). */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** An admin call still unanswered after this long gets a 503 (proxied calls have their own, shorter deadline). */
+    public static final long CALL_TIMEOUT_MS = 60_000;
+    /** Longest request line (method, path, query) accepted. */
+    public static final int MAX_INITIAL_LINE_BYTES = 4 * 1024;
+    /** Largest total size of request headers accepted. */
+    public static final int MAX_HEADER_BYTES = 8 * 1024;
+    /** Idle admin connections are closed after this long. */
+    public static final int IDLE_TIMEOUT_SECONDS = 120;
+
+    private static final String BEARER = "Bearer ";
+    private static final String JSON = "application/json";
+
+    private final Vertx vertx;
+    private final AdminBackend node;
+    private final NodeSettings.Admin settings;
+    private final byte[] tokenDigest;
+    private HttpServer server;
+
+    public AdminServer(Vertx vertx, AdminBackend node, NodeSettings.Admin settings) {
+        this.vertx = vertx;
+        this.node = node;
+        this.settings = settings;
+        this.tokenDigest = sha256(settings.token());
+    }
+
+    /** Starts listening; completes with the bound port. */
+    public Future<Integer> listen() {
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+                .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES)
+                .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setDecompressionSupported(false));
+        server.requestHandler(this::handle);
+        return server.listen().map(HttpServer::actualPort);
+    }
+
+    public Future<Void> close() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    private void handle(HttpServerRequest req) {
+        node.countRequest();
+        try {
+            route(req);
+        } catch (RuntimeException e) {
+            LOG.error("{}: admin request {} {} failed", node.id(), req.method(), req.path(), e);
+            respond(req, AdminProtocol.failure(500, "InternalError", "internal error: " + e.getClass().getSimpleName()));
+        }
+    }
+
+    private void route(HttpServerRequest req) {
+        String path = req.path();
+        Route route = Route.ofPath(path);
+        if ((route == null || !route.open()) && !authorized(req)) {
+            req.response().putHeader("WWW-Authenticate", "Bearer");
+            respond(req, AdminProtocol.failure(401, "Unauthorized", "missing or wrong bearer token"));
+            return;
+        }
+        if (route == null) {
+            respond(req, AdminProtocol.failure(404, "NotFound", "no such path: " + path));
+            return;
+        }
+        String method = req.method().name();
+        if (!route.methods.contains(method)) {
+            req.response().putHeader("Allow", String.join(", ", new TreeSet<>(route.methods)));
+            respond(req, AdminProtocol.failure(405, "MethodNotAllowed", method + " is not allowed on " + path
+                    + " (allowed: " + String.join(", ", new TreeSet<>(route.methods)) + ")"));
+            return;
+        }
+        switch (route) {
+            case HEALTH -> respond(req, AdminProtocol.ok(AdminProtocol.obj().put("status", "ok")));
+            case METRICS -> node.metricsText().onComplete(ar -> {
+                if (ar.succeeded()) {
+                    req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                            .end(ar.result());
+                } else {
+                    respond(req, AdminProtocol.failure(503, "Unavailable", "metrics unavailable"));
+                }
+            });
+            case NETWORK_CONFIG -> {
+                if (method.equals("GET")) {
+                    node.networkConfig().onComplete(ar -> {
+                        if (ar.failed()) {
+                            respond(req, AdminProtocol.failure(503, "Unavailable", ar.cause().getMessage()));
+                            return;
+                        }
+                        ObjectNode body = AdminProtocol.obj().put("present", ar.result().isPresent());
+                        ar.result().ifPresent(nc -> body.put("generation", nc.generation())
+                                .put("blob", Base64.getEncoder().encodeToString(nc.blob())));
+                        respond(req, AdminProtocol.ok(body));
+                    });
+                } else {
+                    withBody(req, route);
+                }
+            }
+            case STATUS -> runCall(req, route, null);
+            default -> withBody(req, route);
+        }
+    }
+
+    /** Reads the body within the size limit, then runs the call. */
+    private void withBody(HttpServerRequest req, Route route) {
+        String declared = req.getHeader("Content-Length");
+        if (declared != null) {
+            long n;
+            try {
+                n = Long.parseLong(declared.trim());
+            } catch (NumberFormatException e) {
+                respond(req, AdminProtocol.failure(400, "BadRequest", "Content-Length is not a number"));
+                return;
+            }
+            if (n > MAX_BODY_BYTES) {
+                tooLarge(req);
+                return;
+            }
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
+        req.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > MAX_BODY_BYTES) {
+                refused[0] = true;
+                tooLarge(req);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.exceptionHandler(e -> refused[0] = true);
+        req.endHandler(v -> {
+            if (!refused[0]) {
+                runCall(req, route, body);
+            }
+        });
+    }
+
+    private void tooLarge(HttpServerRequest req) {
+        req.response().putHeader("Connection", "close");
+        respond(req, AdminProtocol.failure(413, "PayloadTooLarge", "request body exceeds " + MAX_BODY_BYTES + " bytes"));
+    }
+
+    private void runCall(HttpServerRequest req, Route route, Buffer body) {
+        JsonNode json = null;
+        if (body != null && body.length() > 0) {
+            try {
+                json = ApiJson.MAPPER.readTree(body.getBytes());
+            } catch (JsonProcessingException e) {
+                respond(req, AdminProtocol.failure(400, "MalformedJson", "malformed JSON: " + Fields.firstLine(e.getOriginalMessage())));
+                return;
+            } catch (java.io.IOException e) {
+                respond(req, AdminProtocol.failure(400, "MalformedJson", "malformed JSON"));
+                return;
+            }
+        }
+        ApiRequest request;
+        try {
+            request = AdminProtocol.parse(route, json);
+        } catch (BadRequest e) {
+            respond(req, AdminProtocol.failure(e.status(), e.code(), e.getMessage()));
+            return;
+        }
+        long timer = vertx.setTimer(CALL_TIMEOUT_MS, id -> respond(req, AdminProtocol.failure(503, "Unavailable",
+                "no answer from the node within " + CALL_TIMEOUT_MS + " ms")));
+        node.call(request).onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            AdminProtocol.Answer answer;
+            if (ar.succeeded()) {
+                // Always convert, even if the client left: this is where a loaded secret is closed.
+                answer = AdminProtocol.answer(ar.result());
+            } else {
+                answer = AdminProtocol.failure(503, "Unavailable", "the node could not run the call: " + ar.cause().getMessage());
+            }
+            respond(req, answer);
+        });
+    }
+
+    private static void respond(HttpServerRequest req, AdminProtocol.Answer answer) {
+        HttpServerResponse res = req.response();
+        if (res.ended() || res.closed()) {
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = ApiJson.MAPPER.writeValueAsBytes(answer.body());
+        } catch (JsonProcessingException e) {
+            LOG.error("cannot write an admin answer: {}", e.getOriginalMessage());
+            res.setStatusCode(500).end();
+            return;
+        }
+        res.setStatusCode(answer.status()).putHeader("Content-Type", JSON).putHeader("Cache-Control", "no-store")
+                .end(Buffer.buffer(bytes));
+    }
+
+    private boolean authorized(HttpServerRequest req) {
+        String h = req.getHeader("Authorization");
+        if (h == null || !h.startsWith(BEARER)) {
+            return false;
+        }
+        return MessageDigest.isEqual(tokenDigest, sha256(h.substring(BEARER.length()).trim()));
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JDK", e);
+        }
+    }
+}

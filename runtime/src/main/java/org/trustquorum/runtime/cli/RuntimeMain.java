@@ -1,0 +1,133 @@
+package org.trustquorum.runtime.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.trustquorum.core.engine.EngineLimits;
+import org.trustquorum.core.model.NodeId;
+import org.trustquorum.runtime.bench.RuntimeBench;
+import org.trustquorum.runtime.cluster.ClusterDemo;
+import org.trustquorum.runtime.node.NodeConfig;
+import org.trustquorum.runtime.node.NodeDaemon;
+import org.trustquorum.runtime.node.NodeSettings;
+import org.trustquorum.runtime.tls.Certs;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Entry point of the runtime's commands: {@code tq node|certs|admin|cluster|bench}. */
+@Command(name = "tq", mixinStandardHelpOptions = true, description = "Trust quorum runtime commands.",
+        subcommands = {RuntimeMain.Node.class, RuntimeMain.CertsCommand.class, AdminCommand.class, RuntimeMain.Cluster.class,
+                RuntimeMain.Bench.class})
+public final class RuntimeMain implements Callable<Integer> {
+    /** Part number of the node ids {@code tq certs} and {@code tq cluster} make up. */
+    public static final String DEMO_PART_NUMBER = "TQ-SLED";
+
+    /** System property read by logback.xml for the level of this project's loggers. */
+    static final String LOG_LEVEL_PROPERTY = "tq.log.level";
+
+    public static void main(String[] args) {
+        // A node logs what it does; the other commands print their own report and stay quiet
+        // unless something goes wrong. Set before the first logger is created.
+        if (System.getProperty(LOG_LEVEL_PROPERTY) == null && (args.length == 0 || !args[0].equals("node"))) {
+            System.setProperty(LOG_LEVEL_PROPERTY, "WARN");
+        }
+        int code = new CommandLine(new RuntimeMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        System.exit(code);
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 2;
+    }
+
+    /** The node ids of a demo cluster: {@code TQ-SLED:SN0001} ... */
+    public static List<NodeId> demoIds(int n) {
+        List<NodeId> ids = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            ids.add(new NodeId(DEMO_PART_NUMBER, String.format("SN%04d", i)));
+        }
+        return ids;
+    }
+
+    @Command(name = "node", mixinStandardHelpOptions = true, description = "Run one node until it is stopped (SIGTERM).")
+    static final class Node implements Callable<Integer> {
+        @Option(names = "--config", required = true, description = "the node's JSON configuration file")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            NodeSettings settings;
+            try {
+                settings = NodeConfig.read(config).toSettings(config.toAbsolutePath().getParent(), EngineLimits.DEFAULTS);
+            } catch (java.io.IOException e) {
+                System.err.println("tq node: " + e.getMessage());
+                return 2;
+            }
+            return NodeDaemon.runUntilStopped(settings);
+        }
+    }
+
+    @Command(name = "certs", mixinStandardHelpOptions = true,
+            description = "Make a test CA and one certificate per node (ids " + DEMO_PART_NUMBER + ":SN0001 ...).")
+    static final class CertsCommand implements Callable<Integer> {
+        @Option(names = "--nodes", required = true, description = "how many node certificates")
+        int nodes;
+
+        @Option(names = "--dir", required = true, description = "where to write ca.pem, ca.key, node-N.pem, node-N.key")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (nodes < 1 || nodes > 1000) {
+                System.err.println("tq certs: --nodes must be in 1..1000");
+                return 2;
+            }
+            Certs.ClusterFiles files = Certs.makeCluster(dir, demoIds(nodes));
+            System.out.println("CA: " + files.caCertificate() + " (key " + files.caKey() + ")");
+            for (Certs.NodeFiles f : files.nodes().values()) {
+                System.out.println(f.id() + ": " + f.certificate() + " (key " + f.key() + ")");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "cluster", mixinStandardHelpOptions = true,
+            description = "Start N node processes on loopback and drive a reconfiguration demo end to end.")
+    static final class Cluster implements Callable<Integer> {
+        @Option(names = "--nodes", required = true, description = "number of nodes (4..32); the last one joins later")
+        int nodes;
+
+        @Option(names = "--dir", required = true, description = "working directory (certificates, configs, ledgers, logs)")
+        Path dir;
+
+        @Option(names = "--keep-running", description = "leave the nodes running when the demo ends")
+        boolean keepRunning;
+
+        @Override
+        public Integer call() {
+            return new ClusterDemo(nodes, dir, keepRunning, System.out).run();
+        }
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = "Proxied status round trip vs. raw TLS round trip, and a 16-node reconfiguration.")
+    static final class Bench implements Callable<Integer> {
+        @Option(names = "--json", description = "also write the results as JSON to this file")
+        Path json;
+
+        @Option(names = "--rounds", defaultValue = "" + RuntimeBench.DEFAULT_ROUNDS, description = "measured round trips of each kind")
+        int rounds;
+
+        @Option(names = "--nodes", defaultValue = "" + RuntimeBench.DEFAULT_RECONFIGURATION_NODES,
+                description = "nodes in the reconfiguration benchmark")
+        int nodes;
+
+        @Override
+        public Integer call() throws Exception {
+            return new RuntimeBench(rounds, nodes, json, System.out).run();
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package org.trustquorum.runtime.cp;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.trustquorum.core.controlplane.ControlPlane;
+import org.trustquorum.core.controlplane.CpBridge;
+import org.trustquorum.core.controlplane.CpCall;
+import org.trustquorum.core.controlplane.CpReply;
+import org.trustquorum.core.controlplane.CpRequest;
+import org.trustquorum.core.engine.ApiRequest;
+import org.trustquorum.core.model.Configuration;
+import org.trustquorum.core.model.Epoch;
+import org.trustquorum.core.model.NodeId;
+import org.trustquorum.core.model.RackId;
+import org.trustquorum.core.model.Result;
+import org.trustquorum.runtime.node.MonotonicClock;
+
+/**
+ * Drives the core's {@link ControlPlane} state machine against real nodes. The state machine
+ * lives on one thread of this driver; every call it asks for is turned into a node API request
+ * by {@link CpBridge} (a proxy request through {@link CpCall#via()} when the target is not
+ * directly reachable), sent through a {@link Gateway}, and its answer is fed back on that thread.
+ */
+public final class ControlPlaneDriver implements AutoCloseable {
+    /** How often the driver gives the state machine a chance to act. */
+    public static final long TICK_INTERVAL_MS = 20;
+    /** How often {@link #awaitIdle} looks at the state machine. */
+    private static final long IDLE_POLL_MS = 25;
+
+    private final ControlPlane cp;
+    private final Gateway gateway;
+    private final Consumer<String> log;
+    private final MonotonicClock clock = new MonotonicClock();
+    private final ScheduledExecutorService thread;
+    // Counted on the driver's thread.
+    private final Map<NodeId, Integer> directCalls = new TreeMap<>();
+    private final Map<NodeId, Integer> proxiedCalls = new TreeMap<>();
+
+    /** Calls made so far: direct ones by target, proxied ones by target. */
+    public record Stats(Map<NodeId, Integer> directCalls, Map<NodeId, Integer> proxiedCalls) {
+        public Stats {
+            directCalls = Map.copyOf(directCalls);
+            proxiedCalls = Map.copyOf(proxiedCalls);
+        }
+
+        public int directTo(NodeId n) {
+            return directCalls.getOrDefault(n, 0);
+        }
+
+        public int proxiedTo(NodeId n) {
+            return proxiedCalls.getOrDefault(n, 0);
+        }
+    }
+
+    /** A control plane for a new rack whose initial nodes are directly reachable. */
+    public ControlPlaneDriver(RackId rackId, List<NodeId> bootstrap, Gateway gateway, Consumer<String> log) {
+        this.cp = new ControlPlane(rackId, bootstrap, new SecureRandom());
+        this.gateway = gateway;
+        this.log = log;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tq-control-plane");
+            t.setDaemon(true);
+            return t;
+        });
+        thread.scheduleWithFixedDelay(this::tick, 0, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts a reconfiguration to {@code members} with threshold {@code k}; returns its epoch or why not. */
+    public Result<Epoch, String> reconfigure(List<NodeId> members, int k) {
+        return onThread(() -> {
+            Result<Epoch, String> r = cp.reconfigure(members, k, clock.nowMs());
+            drainLog();
+            return r;
+        });
+    }
+
+    /** Waits until the reconfiguration in progress is committed at every member. */
+    public void awaitIdle(Duration timeout) throws TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!onThread(cp::idle)) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("reconfiguration still in progress after " + timeout.toMillis() + " ms: "
+                        + onThread(() -> String.valueOf(cp.attempt())));
+            }
+            try {
+                Thread.sleep(IDLE_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TimeoutException("interrupted");
+            }
+        }
+    }
+
+    /** The configuration the control plane committed last. */
+    public Configuration latestCommitted() {
+        return onThread(cp::latestCommitted);
+    }
+
+    /** The nodes the control plane now calls directly. */
+    public List<NodeId> committedNodes() {
+        return onThread(cp::committedNodes);
+    }
+
+    public Stats stats() {
+        return onThread(() -> new Stats(directCalls, proxiedCalls));
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+
+    // ---- on the driver's thread ----
+
+    private void tick() {
+        try {
+            for (CpCall call : cp.tick(clock.nowMs())) {
+                dispatch(call);
+            }
+            drainLog();
+        } catch (RuntimeException e) {
+            log.accept("control plane tick failed: " + e);
+        }
+    }
+
+    private void dispatch(CpCall call) {
+        ApiRequest request = CpBridge.toApi(call);
+        NodeId entry = call.proxied() ? call.via() : call.target();
+        if (call.proxied()) {
+            proxiedCalls.merge(call.target(), 1, Integer::sum);
+        } else {
+            directCalls.merge(call.target(), 1, Integer::sum);
+        }
+        boolean chatty = !(call.request() instanceof CpRequest.Status);
+        if (chatty) {
+            log.accept("  -> " + describe(call.request()) + " to " + call.target()
+                    + (call.proxied() ? " (proxied through " + call.via() + ")" : " (direct)"));
+        }
+        gateway.call(entry, request).whenComplete((response, err) -> thread.execute(() -> {
+            CpReply reply;
+            if (err != null) {
+                Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                reply = new CpReply.Unreachable(String.valueOf(c.getMessage()));
+            } else {
+                reply = CpBridge.fromApi(response);
+            }
+            if (chatty || reply instanceof CpReply.Unreachable) {
+                log.accept("  <- " + call.target() + ": " + describe(reply));
+            }
+            cp.onReply(call.callId(), reply, clock.nowMs());
+            drainLog();
+        }));
+    }
+
+    private void drainLog() {
+        for (String line : cp.drainLog()) {
+            log.accept("control plane: " + line);
+        }
+    }
+
+    private static String describe(CpRequest r) {
+        return switch (r) {
+            case CpRequest.Reconfigure x -> "Reconfigure(epoch " + x.request().epoch() + ")";
+            case CpRequest.Commit x -> "Commit(epoch " + x.epoch() + ")";
+            case CpRequest.PrepareAndCommit x -> "PrepareAndCommit(epoch " + x.config().epoch() + ")";
+            case CpRequest.Status x -> "Status";
+        };
+    }
+
+    private static String describe(CpReply r) {
+        return switch (r) {
+            case CpReply.Reconfigured x -> "reconfiguration " + x.outcome();
+            case CpReply.Committed x -> x.status().toString();
+            case CpReply.StatusReport x -> "status";
+            case CpReply.Refused x -> "refused: " + x.error();
+            case CpReply.Unreachable x -> "unreachable: " + x.reason();
+        };
+    }
+
+    private <T> T onThread(Callable<T> c) {
+        try {
+            return thread.submit(c).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+}
