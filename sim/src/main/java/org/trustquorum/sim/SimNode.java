@@ -37,6 +37,10 @@ final class SimNode {
     Epoch verifiedEpoch = Epoch.NONE;
     boolean livenessLoadInFlight;
 
+    /** Spec trace only (this life): who sent this node shares, by epoch; epochs whose load was exported. */
+    final java.util.Map<Epoch, java.util.TreeSet<Integer>> shareSenders = new java.util.TreeMap<>();
+    final java.util.Set<Epoch> exportedLoads = new java.util.TreeSet<>();
+
     record Pending(long replyId, org.trustquorum.core.engine.ApiRequest request, CallOrigin origin, long issuedAt) {}
 
     SimNode(int index, int nodes, NodeId id, PeerAddress address) {

@@ -71,6 +71,7 @@ import org.trustquorum.sim.check.TrackerClearedOnExit;
 import org.trustquorum.sim.check.Violation;
 import org.trustquorum.sim.log.EventLog;
 import org.trustquorum.sim.log.EventSink;
+import org.trustquorum.sim.log.SpecTrace;
 import org.trustquorum.sim.scenario.Entry;
 import org.trustquorum.sim.scenario.FaultMix;
 import org.trustquorum.sim.scenario.Schedule;
@@ -186,6 +187,13 @@ public final class Simulation {
     private long cpTimerToken;
 
     private EngineCallRecorder recorder;
+    private SpecTrace specTrace;
+    /** Spec trace only: what the node looked like before the step being handled. */
+    private SpecBefore specBefore;
+    /** The input of the step whose outputs are being released (null for an accept). */
+    private Input currentInput;
+
+    private record SpecBefore(PersistentState durable, Epoch computing, List<NodeId> acked, int ackFrom) {}
 
     // per step
     private boolean structural;
@@ -244,6 +252,15 @@ public final class Simulation {
         return spec;
     }
 
+    /**
+     * Writes the run as spec actions (tla-traces/README.md, "Trace format") to {@code trace};
+     * call before {@link #run()}. The caller closes it.
+     */
+    public Simulation withSpecTrace(SpecTrace trace) {
+        this.specTrace = trace;
+        return this;
+    }
+
     /** Records every engine call of the run (benchmarks only); call before {@link #run()}. */
     public Simulation recordEngineCalls(EngineCallRecorder r) {
         this.recorder = r;
@@ -277,6 +294,9 @@ public final class Simulation {
             message = e + (st.length > 0 ? " at " + st[0] : "");
         }
         log.record(T_END, now, check == null ? 0 : check.hashCode(), events, 0, 0);
+        if (specTrace != null && check == null) {
+            spec("Converged", 0, 0, 0, 0, 0, 0, null, null);
+        }
         if (sink != null) {
             if (check == null) {
                 sink.event(now, "converged", "events", events);
@@ -396,6 +416,9 @@ public final class Simulation {
         n.engine = new NodeEngine(n.id, n.address, n.ledger.durable(), limits,
                 Streams.stream(seed, Streams.NODE, n.index, n.life), mutant);
         n.up = true;
+        if (specTrace != null && n.life > 0) {
+            spec("Restart", n.index + 1, 0, 0, 0, 0, 0, null, null);
+        }
         log.record(T_RESTART, now, n.index, n.life, n.ledger.generation(), 0);
         if (sink != null) {
             sink.event(now, n.life == 0 ? "boot" : "restart", "node", n.name, "life", n.life, "generation",
@@ -415,6 +438,9 @@ public final class Simulation {
         Step s;
         if (recorder != null) {
             recorder.step(n.index, now, in);
+        }
+        if (specTrace != null) {
+            specBefore = specBeforeStep(n, in);
         }
         try {
             s = n.engine.step(in, now);
@@ -440,6 +466,9 @@ public final class Simulation {
                 || in instanceof Input.PeersChanged || in instanceof Input.Shutdown
                 || in instanceof Input.ApiCall call && call.request() instanceof ApiRequest.Proxy;
         closedThisStep.clear();
+        currentInput = in;
+        SpecBefore before = specBefore;
+        specBefore = null;
         Entry.CrashPoint armed = persist != null ? n.armedCrash : null;
         if (armed == Entry.CrashPoint.AFTER_PERSIST || armed == Entry.CrashPoint.TORN_PERSIST) {
             races.merge(armed == Entry.CrashPoint.TORN_PERSIST ? Race.TORN_WRITE : Race.CRASH_AFTER_PERSIST, 1L,
@@ -448,9 +477,12 @@ public final class Simulation {
                 // The mutant releases first: the outputs leave the node, then it dies before the write.
                 release(n, in, outputs);
                 flushEverything(n);
+                specProtocolEvents(n, in, before, null);
             } else if (armed == Entry.CrashPoint.TORN_PERSIST) {
                 n.ledger.tornWrite();
+                specProtocolEvents(n, in, before, null);
             } else {
+                specProtocolEvents(n, in, before, persist);
                 persist(n, persist);
             }
             crash(n, n.armedDownMs, armed.name());
@@ -458,10 +490,13 @@ public final class Simulation {
         }
         if (mutant == Mutation.REPLY_BEFORE_PERSIST) {
             release(n, in, outputs);
+            specProtocolEvents(n, in, before, persist);
             if (persist != null) {
                 persist(n, persist);
             }
         } else {
+            // The spec events go first, so a trace ends with the step that broke a check.
+            specProtocolEvents(n, in, before, persist);
             if (persist != null) {
                 persist(n, persist);
             }
@@ -625,6 +660,9 @@ public final class Simulation {
                     + ", which it had already allocated");
         }
         log.record(T_DIAL, now, n.index, d.incarnation(), target == null ? -1 : target.index, c.id);
+        if (specTrace != null && target != null) {
+            spec("ConnOpen", n.index + 1, target.index + 1, 0, d.incarnation(), 0, 0, null, null);
+        }
         if (sink != null) {
             sink.event(now, "dial", "node", n.name, "inc", d.incarnation(), "peer", target == null ? null : target.name);
         }
@@ -672,6 +710,9 @@ public final class Simulation {
         if (sink != null) {
             sink.event(now, "accept", "node", t.name, "inc", acc.incarnation(), "peer", d.node.name);
         }
+        if (specTrace != null) {
+            spec("ConnOpen", t.index + 1, d.node.index + 1, 0, acc.incarnation(), 0, 0, null, null);
+        }
         if (handle(t, null, acc.step())) {
             finishStep(t, acc.step());
         }
@@ -714,6 +755,11 @@ public final class Simulation {
             e.lastPingAt = now;
             n.openByPeer[p.index] = e;
         }
+        if (specTrace != null && !closed) {
+            // An incarnation the engine has not closed becomes established (a late one is dropped,
+            // which changes nothing and is no event).
+            spec("ConnEstablish", n.index + 1, p.index + 1, 0, e.inc, 0, 0, null, null);
+        }
         Step s = step(n, new Input.ConnEstablished(e.inc, p.id));
         if (s == null) {
             return;
@@ -754,6 +800,9 @@ public final class Simulation {
             sink.event(now, "exited", "node", n.name, "inc", e.inc, "peer", p.name, "cause", cause.name(), "current",
                     wasOpen);
         }
+        if (specTrace != null) {
+            spec("ConnExit", n.index + 1, 0, 0, e.inc, 0, 0, null, null);
+        }
         Step s = step(n, new Input.ConnExited(e.inc, cause));
         if (s == null) {
             return;
@@ -790,6 +839,9 @@ public final class Simulation {
             }
             case WireMsg.ProxyRequest pr -> {
                 ProxyRequestHasCall.check(n.name, in, e.peerNode().id, pr);
+                if (specTrace != null && in instanceof Input.ApiCall call) {
+                    spec("ProxySend", n.index + 1, e.peerNode().index + 1, 0, e.inc, call.replyId(), 0, null, null);
+                }
                 if (c.dirDead[e.side]) {
                     races.merge(Race.PROXY_SEND_INTO_BROKEN_CONNECTION, 1L, Long::sum);
                 }
@@ -938,6 +990,9 @@ public final class Simulation {
         if (sink != null) {
             sink.event(now, "recv", msgFields(r.node, r, msg));
         }
+        if (specTrace != null && msg instanceof WireMsg.Protocol pm && pm.msg() instanceof PeerMsg.Share sh) {
+            r.node.shareSenders.computeIfAbsent(sh.epoch(), x -> new TreeSet<>()).add(c.ends[dir].node.index + 1);
+        }
         Step st = step(r.node, new Input.FrameReceived(r.inc, msg));
         if (st != null) {
             finishStep(r.node, st);
@@ -980,6 +1035,10 @@ public final class Simulation {
             races.merge(Race.QUEUE_OVERFLOW_CLOSE, 1L, Long::sum);
         }
         closedThisStep.add(e);
+        if (specTrace != null && close.cause() != ExitCause.REPLACED) {
+            // A replacement is part of the spec's ConnEstablish of the newer incarnation.
+            spec("ConnClose", n.index + 1, 0, 0, e.inc, 0, 0, null, null);
+        }
         if (sink != null) {
             sink.event(now, "close", "node", n.name, "inc", e.inc, "peer", p.name, "cause", close.cause().name());
         }
@@ -1077,6 +1136,11 @@ public final class Simulation {
         if (sink != null) {
             sink.event(now, "crash", "node", n.name, "life", n.life, "how", how, "downMs", downMs);
         }
+        if (specTrace != null) {
+            spec("Crash", n.index + 1, 0, 0, 0, 0, 0, null, null);
+        }
+        n.shareSenders.clear();
+        n.exportedLoads.clear();
         n.up = false;
         n.engine = null;
         n.life++;
@@ -1172,8 +1236,11 @@ public final class Simulation {
         if (p == null) {
             throw ExactlyOneReply.unknown(n.name, r.replyId(), r.response());
         }
-        if (p.request() instanceof ApiRequest.Proxy) {
+        if (p.request() instanceof ApiRequest.Proxy proxy) {
             structural = true; // the tracker changed
+            if (specTrace != null) {
+                specProxyOutcome(n, proxy, r);
+            }
         }
         if (sink != null) {
             sink.event(now, "reply", "node", n.name, "replyId", r.replyId(), "response", describeResponse(r.response()));
@@ -1373,7 +1440,11 @@ public final class Simulation {
                 }
             }
         }
+        Configuration committedBefore = cp.latestCommitted();
         cp.onReply(call.callId(), a.reply, now);
+        if (specTrace != null && cp.latestCommitted() != null && cp.latestCommitted() != committedBefore) {
+            spec("CpCommit", 0, 0, cp.latestCommitted().epoch().value(), 0, 0, 0, null, null);
+        }
         cpAfter();
     }
 
@@ -1817,6 +1888,129 @@ public final class Simulation {
                 if (e.conn.terminated && !e.exitScheduled) {
                     throw new Violation(NETWORK_MODEL, n.name + ": incarnation " + e.inc
                             + " ended without an exit scheduled for it");
+                }
+            }
+        }
+    }
+
+    // =============================================================================================
+    // The spec trace (tla-traces/README.md): spec actions derived from what each step changed
+
+    private void spec(String kind, int node, int peer, long epoch, long inc, long req, int k, List<Integer> members,
+            String reason) {
+        specTrace.event(now, kind, node, peer, epoch, inc, req, k, members, reason);
+    }
+
+    private SpecBefore specBeforeStep(SimNode n, Input in) {
+        List<NodeId> acked = null;
+        int ackFrom = 0;
+        if (in instanceof Input.FrameReceived f && f.msg() instanceof WireMsg.Protocol pm
+                && pm.msg() instanceof PeerMsg.PrepareAck) {
+            var cs = n.engine.protocol().coordinatorStatus();
+            acked = cs == null ? List.of() : cs.acked();
+            SimConn.End e = n.ends.get(f.incarnation());
+            ackFrom = e == null ? 0 : e.peerNode().index + 1;
+        }
+        return new SpecBefore(n.ledger.durable(), n.engine.protocol().computingShareFor(), acked, ackFrom);
+    }
+
+    /**
+     * The spec actions one step performed, in the order the spec needs them. {@code persisted} is
+     * the state the step makes durable (null if none).
+     */
+    private void specProtocolEvents(SimNode n, Input in, SpecBefore b, PersistentState persisted) {
+        if (b == null) {
+            return;
+        }
+        PersistentState s0 = b.durable();
+        PersistentState s1 = persisted != null ? persisted : s0;
+        int me = n.index + 1;
+        boolean prepareFrame = in instanceof Input.FrameReceived f && f.msg() instanceof WireMsg.Protocol pm
+                && pm.msg() instanceof PeerMsg.Prepare;
+        if (s1 != s0) {
+            for (EpochShare sh : s1.shares()) {
+                Epoch e = sh.epoch();
+                if (s0.share(e).isPresent()) {
+                    continue;
+                }
+                Configuration c = s1.config(e).orElse(null);
+                if (c == null) {
+                    continue;
+                }
+                if (c.coordinator().equals(n.id) && s0.config(e).isEmpty()) {
+                    List<Integer> members = new ArrayList<>();
+                    for (NodeId m : c.memberIds()) {
+                        members.add(byId.get(m).index + 1);
+                    }
+                    spec("Reconfigure", me, 0, e.value(), 0, 0, c.threshold().value(), members, null);
+                } else if (prepareFrame) {
+                    spec("Prepare", me, byId.get(c.coordinator()).index + 1, e.value(), 0, 0, 0, null, null);
+                }
+            }
+            for (Epoch e : s1.commits()) {
+                if (s0.isCommitted(e)) {
+                    continue;
+                }
+                boolean computed = b.computing().equals(e) && s0.share(e).isEmpty() && !prepareFrame;
+                spec(computed ? "ComputeShare" : "Commit", me, 0, e.value(), 0, 0, 0, null, null);
+            }
+        }
+        Epoch computing = n.up && n.engine != null ? n.engine.protocol().computingShareFor() : Epoch.NONE;
+        if (!computing.isNone() && !computing.equals(b.computing())) {
+            spec("PrepareAndCommit", me, 0, computing.value(), 0, 0, 0, null, null);
+        }
+        if (s1.isExpunged() && !s0.isExpunged()) {
+            spec("Expunge", me, 0, s1.expunged().epoch().value(), 0, 0, 0, null, null);
+        }
+        if (b.acked() != null && n.engine != null) {
+            var cs = n.engine.protocol().coordinatorStatus();
+            if (cs != null && in instanceof Input.FrameReceived f && f.msg() instanceof WireMsg.Protocol pm
+                    && pm.msg() instanceof PeerMsg.PrepareAck ack && cs.epoch().equals(ack.epoch())
+                    && cs.acked().size() > b.acked().size() && b.ackFrom() != 0) {
+                spec("Ack", me, b.ackFrom(), ack.epoch().value(), 0, 0, 0, null, null);
+            }
+        }
+        boolean loadStep = in instanceof Input.ApiCall call && call.request() instanceof ApiRequest.LoadRackSecret
+                || in instanceof Input.FrameReceived f2 && f2.msg() instanceof WireMsg.Protocol pm2
+                        && pm2.msg() instanceof PeerMsg.Share;
+        if (loadStep && n.engine != null) {
+            Epoch latest = s1.latestCommittedEpoch();
+            if (!latest.isNone() && !n.exportedLoads.contains(latest)
+                    && n.engine.protocol().loadedEpochs().contains(latest)) {
+                n.exportedLoads.add(latest);
+                TreeSet<Integer> from = new TreeSet<>(n.shareSenders.getOrDefault(latest, new TreeSet<>()));
+                if (s1.share(latest).isPresent()) {
+                    from.add(me);
+                }
+                spec("LoadSecret", me, 0, latest.value(), 0, 0, 0, new ArrayList<>(from), null);
+            }
+        }
+    }
+
+    /** The spec's view of a proxy call's reply: at the call (refusals) or later (completions). */
+    private void specProxyOutcome(SimNode n, ApiRequest.Proxy proxy, Output.Reply r) {
+        Result<?, ?> outcome = ReplyAdapter.proxyOutcome(r.response());
+        boolean atCall = currentInput instanceof Input.ApiCall call && call.replyId() == r.replyId();
+        int me = n.index + 1;
+        int dest = byId.get(proxy.destination()).index + 1;
+        switch (outcome) {
+            case Result.Ok<?, ?> ok -> spec("ProxyRespond", me, 0, 0, 0, r.replyId(), 0, null, null);
+            case Result.Err<?, ?> err -> {
+                switch ((org.trustquorum.core.engine.ProxyError) err.error()) {
+                    case org.trustquorum.core.engine.ProxyError.Inner i ->
+                            spec("ProxyRespond", me, 0, 0, 0, r.replyId(), 0, null, null);
+                    case org.trustquorum.core.engine.ProxyError.Disconnected d -> {
+                        if (atCall) {
+                            spec("ProxySend", me, dest, 0, 0, r.replyId(), 0, null, null);
+                        }
+                    }
+                    case org.trustquorum.core.engine.ProxyError.Busy bz ->
+                            spec("ProxyBusy", me, dest, 0, 0, r.replyId(), 0, null, null);
+                    case org.trustquorum.core.engine.ProxyError.Timeout t ->
+                            spec("ProxyFail", me, 0, 0, 0, r.replyId(), 0, null, "timeout");
+                    case org.trustquorum.core.engine.ProxyError.InvalidResponse i ->
+                            spec("ProxyFail", me, 0, 0, 0, r.replyId(), 0, null, "invalid");
+                    case org.trustquorum.core.engine.ProxyError.Shutdown sd -> { }
                 }
             }
         }

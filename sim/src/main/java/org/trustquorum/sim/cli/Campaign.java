@@ -18,7 +18,7 @@ import org.trustquorum.sim.FaultProfile;
 import org.trustquorum.sim.RunResult;
 import org.trustquorum.sim.RunSpec;
 import org.trustquorum.sim.Simulation;
-import org.trustquorum.sim.log.JsonlSink;
+import org.trustquorum.sim.log.SpecTrace;
 
 /**
  * Runs many seeds on a small thread pool. Each seed is one single-threaded deterministic run;
@@ -36,7 +36,7 @@ public final class Campaign {
         return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
-    /** Runs one seed (optionally writing its JSONL trace). */
+    /** Runs one seed (optionally writing its spec trace, tla-traces/README.md). */
     public static RunResult runSeed(long seed, Options o) {
         RunSpec spec = RunSpec.generate(seed, o.nodes(), o.faults(), o.mutant());
         if (o.traceDir() == null) {
@@ -44,8 +44,7 @@ public final class Campaign {
         }
         Path file = o.traceDir().resolve("seed-" + Long.toUnsignedString(seed) + ".jsonl");
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            JsonlSink sink = new JsonlSink(w);
-            RunResult r = new Simulation(spec, sink).run();
+            RunResult r = new Simulation(spec).withSpecTrace(new SpecTrace(w)).run();
             w.flush();
             return r;
         } catch (IOException e) {

@@ -19,6 +19,7 @@ import org.trustquorum.sim.log.EventSink;
 import org.trustquorum.sim.log.FanOutSink;
 import org.trustquorum.sim.log.HtmlTimelineSink;
 import org.trustquorum.sim.log.JsonlSink;
+import org.trustquorum.sim.log.SpecTrace;
 import org.trustquorum.sim.log.TextSink;
 import org.trustquorum.sim.scenario.Entry;
 import org.trustquorum.sim.scenario.FaultMix;
@@ -57,8 +58,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "FILE", description = "Write the full event log, one line per event.")
     Path events;
 
-    @Option(names = "--trace", paramLabel = "FILE", description = "Write the event trace as JSONL.")
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Write the spec trace (JSONL, one spec action per line; see tla-traces/README.md).")
     Path trace;
+
+    @Option(names = "--events-json", paramLabel = "FILE",
+            description = "Write the full event log as JSONL (the --events lines as objects).")
+    Path eventsJson;
 
     @Option(names = "--timeline", paramLabel = "FILE.html",
             description = "Write an HTML timeline (one column per node) of the run, or of the shrunk run with --shrink.")
@@ -88,7 +94,7 @@ final class ReplayCommand implements Callable<Integer> {
         run.validate(spec);
         RunSpec runSpec = loadSpec();
         printHeader(out, runSpec);
-        RunResult r = runOnce(runSpec, events, trace, shrink ? null : timeline);
+        RunResult r = runOnce(runSpec, events, eventsJson, trace, shrink ? null : timeline);
         printResult(out, runSpec, r);
         if (shrink) {
             if (r.passed()) {
@@ -120,7 +126,8 @@ final class ReplayCommand implements Callable<Integer> {
         return RunSpec.generate(seed, run.nodes, run.faults, run.mutant);
     }
 
-    static RunResult runOnce(RunSpec runSpec, Path eventsFile, Path traceFile, Path timelineFile) {
+    static RunResult runOnce(RunSpec runSpec, Path eventsFile, Path eventsJsonFile, Path specTraceFile,
+            Path timelineFile) {
         List<EventSink> sinks = new ArrayList<>();
         List<BufferedWriter> writers = new ArrayList<>();
         try {
@@ -129,8 +136,8 @@ final class ReplayCommand implements Callable<Integer> {
                 writers.add(w);
                 sinks.add(new TextSink(w));
             }
-            if (traceFile != null) {
-                BufferedWriter w = Files.newBufferedWriter(traceFile, StandardCharsets.UTF_8);
+            if (eventsJsonFile != null) {
+                BufferedWriter w = Files.newBufferedWriter(eventsJsonFile, StandardCharsets.UTF_8);
                 writers.add(w);
                 sinks.add(new JsonlSink(w));
             }
@@ -140,9 +147,18 @@ final class ReplayCommand implements Callable<Integer> {
                 sinks.add(new HtmlTimelineSink(w, runSpec.schedule().nodes()));
             }
             EventSink sink = sinks.isEmpty() ? null : sinks.size() == 1 ? sinks.get(0) : new FanOutSink(sinks);
-            RunResult r = new Simulation(runSpec, sink).run();
+            Simulation sim = new Simulation(runSpec, sink);
+            SpecTrace spec = null;
+            if (specTraceFile != null) {
+                spec = new SpecTrace(Files.newBufferedWriter(specTraceFile, StandardCharsets.UTF_8));
+                sim.withSpecTrace(spec);
+            }
+            RunResult r = sim.run();
             if (sink != null) {
                 sink.close();
+            }
+            if (spec != null) {
+                spec.close();
             }
             return r;
         } catch (IOException e) {
@@ -226,7 +242,7 @@ final class ReplayCommand implements Callable<Integer> {
         out.println("shrunk outcome: FAILED " + o.result().check() + ": " + o.result().message());
         out.println("shrunk digest: " + o.result().digest());
         if (timeline != null) {
-            runOnce(o.spec(), null, null, timeline);
+            runOnce(o.spec(), null, null, null, timeline);
             out.println("timeline of the shrunk run: " + timeline);
         }
         String name = save != null ? save : "seed-" + Long.toUnsignedString(s.seed()) + "-" + failing.check()

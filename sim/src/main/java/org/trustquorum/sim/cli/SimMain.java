@@ -186,7 +186,7 @@ public final class SimMain implements Callable<Integer> {
         Path json;
 
         @Option(names = "--trace-dir", paramLabel = "DIR",
-                description = "Write each seed's event trace (JSONL) into DIR as seed-<seed>.jsonl.")
+                description = "Write each seed's spec trace (JSONL, tla-traces/README.md) into DIR as seed-<seed>.jsonl.")
         Path traceDir;
 
         @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: one per core).")

@@ -94,17 +94,20 @@ class CliTest {
     }
 
     @Test
-    void replayWritesTheEventsFileTheTraceAndTheTimeline(@TempDir Path dir) throws Exception {
+    void replayWritesTheEventsFilesTheSpecTraceAndTheTimeline(@TempDir Path dir) throws Exception {
         Path events = dir.resolve("e.txt");
+        Path eventsJson = dir.resolve("e.jsonl");
         Path trace = dir.resolve("t.jsonl");
         Path timeline = dir.resolve("t.html");
-        Ran r = run("replay", "--seed", "5", "--nodes", "4", "--events", events.toString(), "--trace", trace.toString(),
-                "--timeline", timeline.toString());
+        Ran r = run("replay", "--seed", "5", "--nodes", "4", "--events", events.toString(), "--events-json",
+                eventsJson.toString(), "--trace", trace.toString(), "--timeline", timeline.toString());
         assertEquals(0, r.exit(), r.out() + r.err());
         List<String> lines = Files.readAllLines(events);
         assertTrue(lines.get(0).startsWith("0 start seed=5 nodes=4"), lines.get(0));
         assertTrue(lines.get(lines.size() - 1).contains(" converged "), lines.get(lines.size() - 1));
-        assertEquals(lines.size(), Files.readAllLines(trace).size(), "one trace object per event line");
+        assertEquals(lines.size(), Files.readAllLines(eventsJson).size(), "one JSON object per event line");
+        List<String> spec = Files.readAllLines(trace);
+        assertTrue(spec.get(spec.size() - 1).contains("\"kind\":\"Converged\""), spec.get(spec.size() - 1));
         String html = Files.readString(timeline);
         assertTrue(html.startsWith("<!doctype html>") && html.contains("<th>n03</th>") && html.endsWith("</html>\n"));
     }
@@ -138,13 +141,16 @@ class CliTest {
     }
 
     @Test
-    void traceDirGetsOneJsonlFilePerSeed(@TempDir Path dir) throws Exception {
+    void traceDirGetsOneSpecTracePerSeed(@TempDir Path dir) throws Exception {
         Ran r = run("sim", "--seeds", "3", "--nodes", "4", "--faults", "none", "--trace-dir", dir.toString());
         assertEquals(0, r.exit());
         for (long s = 1; s <= 3; s++) {
             Path f = dir.resolve("seed-" + s + ".jsonl");
             assertTrue(Files.size(f) > 0, f.toString());
-            assertTrue(Files.readAllLines(f).get(0).startsWith("{\"t\":0,\"kind\":\"start\""));
+            List<String> lines = Files.readAllLines(f);
+            assertTrue(lines.get(0).startsWith("{\"t\":0,\"kind\":\"ConnOpen\""), lines.get(0));
+            assertEquals("{", lines.get(lines.size() - 1).substring(0, 1));
+            assertTrue(lines.get(lines.size() - 1).contains("\"kind\":\"Converged\""));
         }
     }
 
