@@ -39,6 +39,8 @@ public final class ControlPlane {
     private final List<NodeId> bootstrap;
     private Configuration latestCommitted;
     private final TreeSet<NodeId> committedNodes = new TreeSet<>();
+    /** Nodes removed by a completed reconfiguration: they learn they are expunged and never return. */
+    private final TreeSet<NodeId> removed = new TreeSet<>();
     private Attempt attempt;
     private Epoch nextEpoch;
 
@@ -56,7 +58,7 @@ public final class ControlPlane {
 
     /** A fresh control plane for a new rack whose initial nodes are reachable directly. */
     public ControlPlane(RackId rackId, List<NodeId> bootstrap, RandomGenerator rng) {
-        this(new CpLedger(rackId, bootstrap, null, bootstrap, null, Epoch.of(1)), rng, 0);
+        this(new CpLedger(rackId, bootstrap, null, bootstrap, null, Epoch.of(1), List.of()), rng, 0);
     }
 
     /** Restores the control plane from its durable record (after a crash). */
@@ -66,6 +68,7 @@ public final class ControlPlane {
         this.bootstrap = List.copyOf(ledger.bootstrap());
         this.latestCommitted = ledger.latestCommitted();
         this.committedNodes.addAll(ledger.committedNodes());
+        this.removed.addAll(ledger.removed());
         this.attempt = ledger.attempt();
         this.nextEpoch = ledger.nextEpoch();
         this.nextPassMs = nowMs;
@@ -73,7 +76,8 @@ public final class ControlPlane {
     }
 
     public CpLedger ledger() {
-        return new CpLedger(rackId, bootstrap, latestCommitted, List.copyOf(committedNodes), attempt, nextEpoch);
+        return new CpLedger(rackId, bootstrap, latestCommitted, List.copyOf(committedNodes), attempt, nextEpoch,
+                List.copyOf(removed));
     }
 
     public RackId rackId() {
@@ -138,6 +142,11 @@ public final class ControlPlane {
         if (sorted.size() < Configuration.MIN_MEMBERS || sorted.size() > Configuration.MAX_MEMBERS) {
             return Result.err("a configuration needs " + Configuration.MIN_MEMBERS + ".." + Configuration.MAX_MEMBERS
                     + " members, got " + sorted.size());
+        }
+        for (NodeId m : sorted) {
+            if (removed.contains(m)) {
+                return Result.err("node " + m + " was removed from the rack earlier; an expunged node never rejoins");
+            }
         }
         if (threshold < Threshold.MIN || threshold >= sorted.size()) {
             return Result.err("threshold " + threshold + " is invalid for " + sorted.size() + " members");
@@ -398,7 +407,12 @@ public final class ControlPlane {
         attempt = new Attempt(a.epoch(), a.lastCommitted(), a.members(), a.threshold(), a.coordinator(), a.config(),
                 true, a.acked(), confirmed);
         if (confirmed.size() == a.members().size()) {
-            // Members removed by this commit are no longer part of the rack.
+            // Members removed by this commit are no longer part of the rack, for good.
+            for (NodeId n : committedNodes) {
+                if (!a.config().isMember(n)) {
+                    removed.add(n);
+                }
+            }
             committedNodes.removeIf(n -> !a.config().isMember(n));
             log.add("epoch " + a.epoch() + " committed at every member");
             attempt = null;
@@ -417,6 +431,11 @@ public final class ControlPlane {
     public void forgetInFlight() {
         inFlight.clear();
         deadlines.clear();
+    }
+
+    /** Nodes removed by completed reconfigurations (expunged; refused as members from then on). */
+    public List<NodeId> removed() {
+        return List.copyOf(removed);
     }
 
     /** For tests and the simulator: the nodes the control plane considers part of the rack. */

@@ -57,7 +57,10 @@ public final class CpBridge {
                 case ProxyResult.Status s -> new CpReply.StatusReport(s.status());
                 case ProxyResult.Failed f -> new CpReply.Refused(f.error());
             };
-            case Result.Err<ProxyResult, ProxyError> err -> new CpReply.Unreachable("proxy: " + err.error());
+            // The destination's own refusal is a refusal, whichever way the call travelled.
+            case Result.Err<ProxyResult, ProxyError> err -> err.error() instanceof ProxyError.Inner inner
+                    ? new CpReply.Refused(inner.error())
+                    : new CpReply.Unreachable("proxy: " + err.error());
         };
     }
 

@@ -15,13 +15,15 @@ import org.trustquorum.core.model.RackId;
  *                         that reported a commit, less those a completed reconfiguration removed
  * @param attempt          the reconfiguration in progress, or null
  * @param nextEpoch        the epoch the next attempt will use
+ * @param removed          nodes a completed reconfiguration removed: expunged for good, never re-added
  */
 public record CpLedger(RackId rackId, List<NodeId> bootstrap, Configuration latestCommitted, List<NodeId> committedNodes,
-        Attempt attempt, Epoch nextEpoch) {
+        Attempt attempt, Epoch nextEpoch, List<NodeId> removed) {
 
     public CpLedger {
         bootstrap = List.copyOf(bootstrap);
         committedNodes = List.copyOf(committedNodes);
+        removed = List.copyOf(removed);
     }
 
     /**

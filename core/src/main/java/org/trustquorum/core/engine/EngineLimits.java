@@ -37,6 +37,13 @@ public record EngineLimits(
     public static final long RECONNECT_MAX_MS = 5_000;
     public static final int RECONNECT_JITTER_PERCENT = 20;
     public static final int OUTBOUND_QUEUE_CAPACITY_FRAMES = 64;
+    /**
+     * The smallest outbound queue allowed. A new connection carries a burst at once: the gossiped
+     * network configuration and what the protocol re-sends on connect (a Prepare or a
+     * GetShare for each of coordinator, share computation and secret loading). A queue smaller than
+     * that burst closes every new connection before its first flush, forever.
+     */
+    public static final int MIN_OUTBOUND_QUEUE_CAPACITY_FRAMES = 4;
     public static final long PROXY_REQUEST_TIMEOUT_MS = 15_000;
     public static final int MAX_IN_FLIGHT_PROXY_REQUESTS = 1_024;
     public static final int MAX_PENDING_INBOUND_CONNECTIONS = 64;
@@ -61,7 +68,9 @@ public record EngineLimits(
         Check.argument(reconnectMaxMs >= reconnectBaseMs, "reconnectMaxMs must be >= reconnectBaseMs");
         Check.argument(reconnectJitterPercent >= 0 && reconnectJitterPercent < 100,
                 "reconnectJitterPercent must be in [0, 100)");
-        Check.argument(outboundQueueCapacityFrames >= 1, "outboundQueueCapacityFrames must be >= 1");
+        Check.argument(outboundQueueCapacityFrames >= MIN_OUTBOUND_QUEUE_CAPACITY_FRAMES,
+                "outboundQueueCapacityFrames must be >= %d (the burst a new connection carries)",
+                MIN_OUTBOUND_QUEUE_CAPACITY_FRAMES);
         Check.argument(proxyRequestTimeoutMs > 0, "proxyRequestTimeoutMs must be positive");
         Check.argument(maxInFlightProxyRequests >= 1, "maxInFlightProxyRequests must be >= 1");
         Check.argument(maxPendingInboundConnections >= 1, "maxPendingInboundConnections must be >= 1");

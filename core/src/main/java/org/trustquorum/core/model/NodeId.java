@@ -1,7 +1,6 @@
 package org.trustquorum.core.model;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.trustquorum.core.Check;
 
 /**
@@ -32,13 +31,27 @@ public record NodeId(String partNumber, String serialNumber) implements Comparab
 
     @Override
     public int compareTo(NodeId other) {
-        int c = Arrays.compareUnsigned(partNumber.getBytes(StandardCharsets.UTF_8),
-                other.partNumber.getBytes(StandardCharsets.UTF_8));
-        if (c != 0) {
-            return c;
+        int c = compareUtf8(partNumber, other.partNumber);
+        return c != 0 ? c : compareUtf8(serialNumber, other.serialNumber);
+    }
+
+    /**
+     * Byte-wise comparison of the UTF-8 encodings, without encoding: UTF-8 preserves code point
+     * order, so comparing code points gives the same answer.
+     */
+    static int compareUtf8(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
         }
-        return Arrays.compareUnsigned(serialNumber.getBytes(StandardCharsets.UTF_8),
-                other.serialNumber.getBytes(StandardCharsets.UTF_8));
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     @Override

@@ -173,4 +173,37 @@ class ControlPlaneTest {
         }
     }
 
+
+    @Test
+    void aNodeRemovedByACompletedReconfigurationIsNeverAddedAgain() {
+        TestCluster h = new TestCluster(5, 54);
+        h.connectAll();
+        List<NodeId> all = h.ids();
+        ControlPlane cp = new ControlPlane(RACK, all, new SplittableRandom(8));
+        Driver d = new Driver(h, cp);
+        d.physicallyReachable.addAll(all);
+        cp.reconfigure(all, 3, d.now);
+        d.runUntilIdle(50);
+        List<NodeId> four = all.subList(0, 4);
+        assertTrue(cp.reconfigure(four, 2, d.now).isOk());
+        d.runUntilIdle(50);
+        assertEquals(List.of(all.get(4)), cp.removed());
+        var again = cp.reconfigure(all, 3, d.now);
+        assertFalse(again.isOk());
+        assertTrue(again.errorOrThrow().contains("never rejoins"), again.errorOrThrow());
+        CpLedger saved = cp.ledger();
+        assertFalse(new ControlPlane(saved, new SplittableRandom(1), d.now).reconfigure(all, 3, d.now).isOk(),
+                "the refusal survives a control-plane restart");
+    }
+
+    @Test
+    void aRefusalByTheDestinationOfAProxiedCallIsARefusalNotAnOutage() {
+        var refused = CpBridge.fromApi(new org.trustquorum.core.engine.ApiResponse.Proxied(
+                org.trustquorum.core.model.Result.err(new org.trustquorum.core.engine.ProxyError.Inner(
+                        new org.trustquorum.core.api.NodeError.NotPrepared(Epoch.of(3))))));
+        assertEquals(new CpReply.Refused(new org.trustquorum.core.api.NodeError.NotPrepared(Epoch.of(3))), refused);
+        var lost = CpBridge.fromApi(new org.trustquorum.core.engine.ApiResponse.Proxied(
+                org.trustquorum.core.model.Result.err(new org.trustquorum.core.engine.ProxyError.Timeout(15_000))));
+        assertTrue(lost instanceof CpReply.Unreachable);
+    }
 }

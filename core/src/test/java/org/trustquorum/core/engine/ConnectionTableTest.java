@@ -383,12 +383,13 @@ class ConnectionTableTest {
 
     @Test
     void sendingOnAFullQueueClosesTheConnectionInsteadOfDroppingTheFrame() {
-        ConnectionTable t = table(EngineLimits.DEFAULTS.withOutboundQueueCapacityFrames(2), 1);
+        ConnectionTable t = table(EngineLimits.DEFAULTS.withOutboundQueueCapacityFrames(4), 1);
         long inc = t.allocateInbound(0, events);
         t.established(inc, B, 0, events);
         take();
-        assertEquals(ConnectionTable.SendResult.SENT, t.send(inc, new WireMsg.Ping(), 0, events));
-        assertEquals(ConnectionTable.SendResult.SENT, t.send(inc, new WireMsg.Ping(), 0, events));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(ConnectionTable.SendResult.SENT, t.send(inc, new WireMsg.Ping(), 0, events));
+        }
         assertFalse(t.hasQueueRoom(inc));
         take();
         assertEquals(ConnectionTable.SendResult.CLOSED_ON_OVERFLOW, t.send(inc, new WireMsg.Ping(), 0, events));
@@ -396,5 +397,11 @@ class ConnectionTableTest {
                 take());
         assertEquals(ConnectionTable.SendResult.NOT_CONNECTED, t.send(inc, new WireMsg.Ping(), 0, events));
         assertFalse(take().stream().anyMatch(e -> e instanceof ConnEvent.Sent));
+    }
+
+    @Test
+    void aQueueSmallerThanTheBurstOfANewConnectionIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> EngineLimits.DEFAULTS
+                .withOutboundQueueCapacityFrames(EngineLimits.MIN_OUTBOUND_QUEUE_CAPACITY_FRAMES - 1));
     }
 }

@@ -74,7 +74,7 @@ class ReviewRaceCasesTest {
     @Nested
     @DisplayName("4.3 case 2: a full outbound queue")
     class Case2FullQueue {
-        private final EngineLimits limits = EngineLimits.DEFAULTS.withOutboundQueueCapacityFrames(3);
+        private final EngineLimits limits = EngineLimits.DEFAULTS.withOutboundQueueCapacityFrames(4);
 
         @Test
         void aFrameThatDoesNotFitClosesTheConnectionAndFailsItsPendingProxyRequest() {
@@ -82,11 +82,12 @@ class ReviewRaceCasesTest {
             long inc = h.connectInbound(B);
             h.takeProtocolEvents();
             sentProxyRequestId(h.proxy(1, B, STATUS), inc);
-            assertEquals(1, only(h.sendProtocol(B, GET_SHARE), Output.SendFrame.class).size());
-            assertEquals(1, only(h.sendProtocol(B, GET_SHARE), Output.SendFrame.class).size());
-            assertEquals(3, h.engine.table().queuedFrames(inc));
+            for (int i = 0; i < 3; i++) {
+                assertEquals(1, only(h.sendProtocol(B, GET_SHARE), Output.SendFrame.class).size());
+            }
+            assertEquals(4, h.engine.table().queuedFrames(inc));
 
-            // The fourth frame would exceed the capacity: it is not sent, and the connection is closed.
+            // The fifth frame would exceed the capacity: it is not sent, and the connection is closed.
             List<Output> out = h.sendProtocol(B, GET_SHARE);
             assertEquals(List.of(new Output.CloseConn(inc, ExitCause.QUEUE_OVERFLOW),
                     reply(1, new ProxyError.Disconnected(B))), effects(out));
@@ -104,7 +105,7 @@ class ReviewRaceCasesTest {
         void aProxyRequestOnAFullConnectionIsRefusedWithBusyAndNothingIsSent() {
             EngineHarness h = new EngineHarness(limits);
             long inc = h.connectInbound(B);
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 4; i++) {
                 h.sendProtocol(B, GET_SHARE);
             }
 
@@ -112,7 +113,7 @@ class ReviewRaceCasesTest {
             assertEquals(List.of(reply(9, new ProxyError.Busy(ProxyError.Queue.CONNECTION_QUEUE))), effects(out));
             assertEquals(0, h.engine.tracker().size());
             assertTrue(h.engine.table().isConnected(B), "refusing a request must not close the connection");
-            assertEquals(3, h.engine.table().queuedFrames(inc));
+            assertEquals(4, h.engine.table().queuedFrames(inc));
 
             // Once the driver reports a flush there is room again.
             h.step(new Input.FramesFlushed(inc, 1));
