@@ -520,6 +520,13 @@ public final class Node {
         if (x.epoch().compareTo(state.latestConfigEpoch()) < 0) {
             return;
         }
+        // Expunged is permanent, so only a peer that could know may say it. An honest Expunged
+        // only ever answers this node's GetShare, which goes to members of a configuration it
+        // stored at or above its latest commit; anyone else (a node that was never a member, or
+        // one removed before that commit) is ignored.
+        if (!isMemberAtOrAboveLatestCommit(state, from)) {
+            return;
+        }
         ctx.updateState(s -> s.withExpunged(new ExpungedMarker(x.epoch(), from)));
         stopCoordinating();
         stopComputing();
@@ -529,6 +536,16 @@ public final class Node {
     // ------------------------------------------------------------------------------------------
     // Internals
     // ------------------------------------------------------------------------------------------
+
+    private static boolean isMemberAtOrAboveLatestCommit(PersistentState state, NodeId node) {
+        Epoch floor = state.latestCommittedEpoch();
+        for (Configuration c : state.configs()) {
+            if (!c.epoch().isBefore(floor) && c.isMember(node)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private void recordCommit(NodeCtx ctx, Epoch e) {
         ctx.updateState(s -> s.withCommit(e));

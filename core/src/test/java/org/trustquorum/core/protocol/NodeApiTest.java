@@ -430,4 +430,33 @@ class NodeApiTest {
         new Node(ctx, new java.util.SplittableRandom(1));
         assertEquals(List.of(new Alarm.CommittedConfigurationLost(Epoch.of(1))), ctx.alarms());
     }
+
+    @Test
+    void anExpungedFromANodeOutsideEveryCurrentConfigurationIsIgnored() {
+        TestCluster c = new TestCluster(5, 47);
+        c.connectAll();
+        List<NodeId> four = c.ids().subList(0, 4);
+        reconfigureAndCommit(c, four.get(0), Epoch.of(1), Epoch.NONE, four, 2);
+        NodeId member = four.get(1);
+        NodeId stranger = c.ids().get(4); // holds a rack certificate, never a member
+        c.node(member).handle(c.ctx(member), stranger, new PeerMsg.Expunged(RACK, Epoch.of(1)));
+        assertFalse(c.ctx(member).state().isExpunged(), "a never-member cannot expunge a committed member");
+        // A genuine member of the latest committed configuration can.
+        c.node(member).handle(c.ctx(member), four.get(2), new PeerMsg.Expunged(RACK, Epoch.of(1)));
+        assertTrue(c.ctx(member).state().isExpunged());
+    }
+
+    @Test
+    void anExpungedFromAMemberRemovedBeforeTheLatestCommitIsIgnored() {
+        TestCluster c = new TestCluster(5, 48);
+        c.connectAll();
+        List<NodeId> all = c.ids();
+        reconfigureAndCommit(c, all.get(0), Epoch.of(1), Epoch.NONE, all, 2);
+        List<NodeId> four = all.subList(0, 4);
+        reconfigureAndCommit(c, all.get(0), Epoch.of(2), Epoch.of(1), four, 2);
+        NodeId removed = all.get(4);
+        NodeId member = four.get(3);
+        c.node(member).handle(c.ctx(member), removed, new PeerMsg.Expunged(RACK, Epoch.of(2)));
+        assertFalse(c.ctx(member).state().isExpunged());
+    }
 }
