@@ -16,10 +16,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Entry point of the runtime's commands: {@code tq node|certs|admin|cluster|bench}. */
+/** Entry point of the runtime's commands: {@code tq node|certs|admin|cluster|bench|chaos|fuzz}. */
 @Command(name = "tq", mixinStandardHelpOptions = true, description = "Trust quorum runtime commands.",
         subcommands = {RuntimeMain.Node.class, RuntimeMain.CertsCommand.class, AdminCommand.class, RuntimeMain.Cluster.class,
-                RuntimeMain.Bench.class})
+                RuntimeMain.Bench.class, FuzzCommand.class})
 public final class RuntimeMain implements Callable<Integer> {
     /** Part number of the node ids {@code tq certs} and {@code tq cluster} make up. */
     public static final String DEMO_PART_NUMBER = "TQ-SLED";
