@@ -71,6 +71,11 @@ public final class ClusterDemo {
         this(nodes, dir, keepRunning, out, List.of());
     }
 
+    /** The node processes of this demo (for tests that inspect them, their logs and their ledgers). */
+    public ProcessCluster cluster() {
+        return cluster;
+    }
+
     /** A demo whose node processes get extra JVM arguments (tests use it to raise the log level). */
     public ClusterDemo(int nodes, Path dir, boolean keepRunning, PrintStream out, List<String> nodeJvmArgs) {
         this.n = nodes;

@@ -97,6 +97,7 @@ public final class ProcessCluster implements AutoCloseable {
     private final List<Child> children = new ArrayList<>();
     private String token;
     private Certs.ClusterFiles certs;
+    private volatile java.util.function.Consumer<String> adminTranscript;
 
     /**
      * @param extraJvmArgs added to every node's JVM command line (for example a logging configuration)
@@ -105,6 +106,11 @@ public final class ProcessCluster implements AutoCloseable {
         this.dir = dir.toAbsolutePath().normalize();
         this.ids = List.copyOf(ids);
         this.extraJvmArgs = List.copyOf(extraJvmArgs);
+    }
+
+    /** Every admin client of this cluster hands the answers it receives to {@code sink} (see {@link AdminClient#withTranscript}). */
+    public void setAdminTranscript(java.util.function.Consumer<String> sink) {
+        this.adminTranscript = sink;
     }
 
     public Path dir() {
@@ -254,7 +260,7 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** Waits for the node's admin API to answer {@code /health}; fails early if the process exits. */
     public void awaitHealthy(Child c) throws IOException, InterruptedException {
-        AdminClient open = new AdminClient("127.0.0.1", c.adminPort, null);
+        AdminClient open = withTranscript(new AdminClient("127.0.0.1", c.adminPort, null));
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!c.process.isAlive()) {
@@ -335,7 +341,12 @@ public final class ProcessCluster implements AutoCloseable {
     // ---- admin calls ----
 
     public AdminClient admin(Child c) {
-        return new AdminClient("127.0.0.1", c.adminPort, token);
+        return withTranscript(new AdminClient("127.0.0.1", c.adminPort, token));
+    }
+
+    private AdminClient withTranscript(AdminClient c) {
+        java.util.function.Consumer<String> sink = adminTranscript;
+        return sink == null ? c : c.withTranscript(sink);
     }
 
     public NodeStatus status(Child c) throws AdminException {
