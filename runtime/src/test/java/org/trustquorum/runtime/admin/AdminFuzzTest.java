@@ -34,7 +34,7 @@ class AdminFuzzTest {
             "413 " + AdminProtocol.PAYLOAD_TOO_LARGE);
 
     /** Longest refusal message: a message quotes at most a short excerpt of what it refuses. */
-    static final int MAX_MESSAGE_CHARS = 2_048;
+    static final int MAX_MESSAGE_CHARS = BadRequest.MAX_MESSAGE_CHARS;
 
     @FuzzTest(maxDuration = "10s")
     void admin(byte[] input) throws Exception {
