@@ -227,6 +227,15 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** Starts the node process (its output is appended to its log). */
     public void start(Child c) throws IOException {
+        c.process = startNodeProcess(c.config, c.log, extraJvmArgs);
+        c.starts++;
+    }
+
+    /**
+     * Starts {@code tq node --config CONFIG} in a new JVM with this JVM's class path, its output
+     * appended to {@code log}.
+     */
+    public static Process startNodeProcess(Path config, Path log, List<String> extraJvmArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Several JVMs start at once on what may be a small machine: a small heap, the serial
@@ -243,10 +252,9 @@ public final class ProcessCluster implements AutoCloseable {
         cmd.add(RuntimeMain.class.getName());
         cmd.add("node");
         cmd.add("--config");
-        cmd.add(c.config.toString());
-        c.process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(c.log.toFile())).start();
-        c.starts++;
+        cmd.add(config.toString());
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
     }
 
     /** Kills the node process with SIGKILL and waits for it to be gone; returns its exit code. */

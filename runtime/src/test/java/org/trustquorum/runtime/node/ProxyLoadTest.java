@@ -9,7 +9,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -21,18 +23,21 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trustquorum.core.engine.ApiRequest;
 import org.trustquorum.core.engine.ApiResponse;
 import org.trustquorum.core.engine.EngineLimits;
+import org.trustquorum.core.engine.PeerAddress;
 import org.trustquorum.core.engine.ProxyError;
 import org.trustquorum.core.model.NodeId;
 import org.trustquorum.core.model.Result;
 import org.trustquorum.core.msg.ProxyOp;
 import org.trustquorum.core.msg.ProxyResult;
+import org.trustquorum.runtime.cluster.ProcessCluster;
+import org.trustquorum.runtime.tls.Certs;
 
 /**
- * Load on the proxy: many concurrent proxied status requests through node A to node B over real
- * TLS sockets, with B stopped (its connection to A ends under load) partway and started again.
- * Every request completes exactly once, with a value or one of the errors a caller must expect
- * under load and churn (Disconnected, Busy, Timeout); A's tracker ends empty; A's heap does not
- * grow with the number of requests.
+ * Load on the proxy: many concurrent proxied status requests through node A (in this JVM) to node
+ * B (a {@code tq node} process) over real TLS sockets; B is killed with SIGKILL partway, requests
+ * go on while it is down, and it is started again. Every request completes exactly once, with a
+ * value or one of the errors a caller must expect under load and churn (Disconnected, Busy,
+ * Timeout); A's tracker ends empty; A's heap does not grow with the number of requests.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -44,14 +49,16 @@ class ProxyLoadTest {
      * finds the queue full and is refused Busy (pings share the queue).
      */
     static final int CONCURRENCY = EngineLimits.OUTBOUND_QUEUE_CAPACITY_FRAMES;
-    /** B is stopped after this many requests were issued (the ones in flight are lost with its connection) ... */
-    static final int STOP_DESTINATION_AT = REQUESTS / 2;
+    /** B is killed after this many requests were issued (the ones in flight are lost with its connection) ... */
+    static final int KILL_DESTINATION_AT = REQUESTS / 2;
     /** ... and the requests issued while it is down find no connection, until it is started again here. */
-    static final int RESTART_DESTINATION_AT = STOP_DESTINATION_AT + 1_000;
+    static final int RESTART_DESTINATION_AT = KILL_DESTINATION_AT + 1_000;
+    private static final String ADMIN_TOKEN = "load-test-token-0123456789";
     static final long PROXY_TIMEOUT_MS = 3_000;
     /** Retained heap growth allowed over the whole run (a leak of one tracker entry per request would be far more). */
     static final long MAX_HEAP_GROWTH_BYTES = 48L * 1024 * 1024;
     private static final int GC_ROUNDS = 3;
+    private static final long CONNECT_POLL_MS = 20;
     private static final long GC_PAUSE_MS = 100;
 
     @TempDir
@@ -60,40 +67,84 @@ class ProxyLoadTest {
     enum Outcome { VALUE, DISCONNECTED, BUSY, TIMEOUT }
 
     @Test
-    void manyProxyRequestsWithTheDestinationStoppedPartwayEachCompleteOnceAndLeaveNothingBehind(Vertx vertx)
+    void manyProxyRequestsWithTheDestinationKilledPartwayEachCompleteOnceAndLeaveNothingBehind(Vertx vertx)
             throws Exception {
         EngineLimits limits = LocalCluster.TEST_LIMITS.withProxyRequestTimeoutMs(PROXY_TIMEOUT_MS);
-        try (LocalCluster c = LocalCluster.startFirst(vertx, dir, 2, 2, limits)) {
+        try (LocalCluster c = LocalCluster.startFirst(vertx, dir, 2, 1, limits)) {
             NodeId a = c.id(1);
             NodeId b = c.id(2);
-            c.awaitMesh();
             NodeVerticle nodeA = c.node(a);
+            Path config = writeProcessConfig(c, b, nodeA.address());
+            Path log = dir.resolve("node-b.log");
+            Process[] processB = {ProcessCluster.startNodeProcess(config, log, List.of())};
+            try {
+                nodeA.setPeers(Set.of(nodeA.address(), new PeerAddress(LocalCluster.LOOPBACK, portOf(config))))
+                        .await(LocalCluster.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                awaitConnected(c, a, b, processB[0], log);
 
-            run(nodeA, b, WARM_UP_REQUESTS, Map.of());
-            long heapBefore = usedHeapAfterGc();
-            long completedBefore = completedAt(nodeA);
+                run(nodeA, b, WARM_UP_REQUESTS, Map.of());
+                long heapBefore = usedHeapAfterGc();
+                long completedBefore = completedAt(nodeA);
 
-            Map<Outcome, Integer> mix = run(nodeA, b, REQUESTS, Map.of(STOP_DESTINATION_AT, () -> c.stopNode(b),
-                    RESTART_DESTINATION_AT, () -> {
-                        c.startNode(b);
-                        c.announcePeers();
-                        c.awaitMesh();
-                    }));
+                Map<Outcome, Integer> mix = run(nodeA, b, REQUESTS, Map.of(KILL_DESTINATION_AT, () -> {
+                    processB[0].destroyForcibly();
+                    assertTrue(processB[0].waitFor(LocalCluster.WAIT.toMillis(), TimeUnit.MILLISECONDS), "B died");
+                }, RESTART_DESTINATION_AT, () -> {
+                    processB[0] = ProcessCluster.startNodeProcess(config, log, List.of());
+                    awaitConnected(c, a, b, processB[0], log);
+                }));
 
-            long heapAfter = usedHeapAfterGc();
-            assertEquals(REQUESTS, mix.values().stream().mapToInt(Integer::intValue).sum());
-            assertEquals(REQUESTS, completedAt(nodeA) - completedBefore, "A answered each proxy call exactly once");
-            assertTrue(mix.get(Outcome.VALUE) > REQUESTS / 2, "most requests got their answer: " + mix);
-            int whileDown = RESTART_DESTINATION_AT - STOP_DESTINATION_AT;
-            assertTrue(mix.get(Outcome.DISCONNECTED) >= whileDown && mix.get(Outcome.DISCONNECTED) <= whileDown + CONCURRENCY,
-                    "the requests in flight when B stopped and those issued while it was down failed Disconnected: " + mix);
-            assertEquals(0, (int) nodeA.inspect(e -> e.connections().tracker().size()).await(), "tracker empty");
-            assertTrue(nodeA.metrics().render(a.toString(), nodeA.inspect(e -> nodeA.gauges()).await())
-                    .contains("tq_proxy_requests_in_flight{node=\"" + a + "\"} 0"), "metrics show nothing in flight");
-            assertTrue(heapAfter - heapBefore < MAX_HEAP_GROWTH_BYTES,
-                    "heap grew from " + heapBefore + " to " + heapAfter + " bytes");
-            System.out.printf("proxy load: %d requests, outcomes %s, used heap %d MiB before, %d MiB after%n", REQUESTS, mix,
-                    heapBefore >> 20, heapAfter >> 20);
+                long heapAfter = usedHeapAfterGc();
+                assertEquals(REQUESTS, mix.values().stream().mapToInt(Integer::intValue).sum());
+                assertEquals(REQUESTS, completedAt(nodeA) - completedBefore, "A answered each proxy call exactly once");
+                assertTrue(mix.get(Outcome.VALUE) > REQUESTS / 2, "most requests got their answer: " + mix);
+                int whileDown = RESTART_DESTINATION_AT - KILL_DESTINATION_AT;
+                assertTrue(mix.get(Outcome.DISCONNECTED) >= whileDown
+                        && mix.get(Outcome.DISCONNECTED) <= whileDown + CONCURRENCY,
+                        "the requests in flight when B died and those issued while it was down failed Disconnected: " + mix);
+                assertEquals(0, (int) nodeA.inspect(e -> e.connections().tracker().size()).await(), "tracker empty");
+                assertTrue(nodeA.metrics().render(a.toString(), nodeA.inspect(e -> nodeA.gauges()).await())
+                        .contains("tq_proxy_requests_in_flight{node=\"" + a + "\"} 0"), "metrics show nothing in flight");
+                assertTrue(heapAfter - heapBefore < MAX_HEAP_GROWTH_BYTES,
+                        "heap grew from " + heapBefore + " to " + heapAfter + " bytes");
+                System.out.printf("proxy load: %d requests, outcomes %s, used heap %d MiB before, %d MiB after%n", REQUESTS,
+                        mix, heapBefore >> 20, heapAfter >> 20);
+            } finally {
+                processB[0].destroyForcibly();
+            }
+        }
+    }
+
+    /** A config file for B as a {@code tq node} process, with the test cluster's certificates and a free port. */
+    private static Path writeProcessConfig(LocalCluster c, NodeId b, PeerAddress a) throws Exception {
+        int[] ports = new int[2];
+        for (int i = 0; i < ports.length; i++) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                ports[i] = s.getLocalPort();
+            }
+        }
+        Path nodeDir = c.dir.resolve("process-b");
+        java.nio.file.Files.createDirectories(nodeDir);
+        Certs.NodeFiles f = c.certs.node(b);
+        NodeConfig cfg = new NodeConfig(b.toString(), new NodeConfig.Endpoint(LocalCluster.LOOPBACK, ports[0]), null,
+                List.of(new NodeConfig.Endpoint(a.host(), a.port())),
+                new NodeConfig.Tls(c.certs.caCertificate().toString(), f.certificate().toString(), f.key().toString()),
+                List.of("ledger/a.json", "ledger-copy/b.json"), new NodeConfig.Admin(LocalCluster.LOOPBACK, ports[1], ADMIN_TOKEN));
+        Path file = nodeDir.resolve("config.json");
+        cfg.write(file);
+        return file;
+    }
+
+    private static int portOf(Path config) throws Exception {
+        return NodeConfig.read(config).listen().port();
+    }
+
+    private static void awaitConnected(LocalCluster c, NodeId a, NodeId b, Process processB, Path log) throws Exception {
+        long deadline = System.nanoTime() + ProcessCluster.START_TIMEOUT.toNanos();
+        while (!c.connected(a, b)) {
+            assertTrue(processB.isAlive(), "B exited: " + ProcessCluster.tail(log));
+            assertTrue(System.nanoTime() < deadline, "A did not connect to B");
+            Thread.sleep(CONNECT_POLL_MS);
         }
     }
 
