@@ -31,6 +31,7 @@ public final class AdminClient {
     private final int port;
     private final String token;
     private final HttpClient http;
+    private volatile java.util.function.Consumer<String> transcript;
 
     /** A raw answer: status and parsed JSON body (null if the body was empty or not JSON). */
     public record Raw(int status, JsonNode body, String text) {}
@@ -40,6 +41,16 @@ public final class AdminClient {
         this.port = port;
         this.token = token;
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /**
+     * Hands every answer this client receives to {@code sink} as text: {@code "METHOD PATH -> STATUS"},
+     * a new line, then the body exactly as it arrived (tests read it all to check that no secret
+     * material ever leaves a node through the admin API). Returns this client.
+     */
+    public AdminClient withTranscript(java.util.function.Consumer<String> sink) {
+        this.transcript = sink;
+        return this;
     }
 
     public String address() {
@@ -63,6 +74,10 @@ public final class AdminClient {
             }
             JsonNode json = null;
             String text = r.body();
+            java.util.function.Consumer<String> sink = transcript;
+            if (sink != null) {
+                sink.accept(method + " " + path + " -> " + r.statusCode() + "\n" + text);
+            }
             if (text != null && !text.isEmpty()) {
                 try {
                     json = ApiJson.MAPPER.readTree(text);

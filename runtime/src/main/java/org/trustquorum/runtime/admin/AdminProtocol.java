@@ -50,6 +50,39 @@ public final class AdminProtocol {
     // ---------------------------------------------------------------------------------------
     // Server side: request bodies
 
+    /** Code of a 400 for a body that is not JSON. */
+    static final String MALFORMED_JSON = "MalformedJson";
+    /** Code of a 413 for a body over {@link AdminServer#MAX_BODY_BYTES}. */
+    static final String PAYLOAD_TOO_LARGE = "PayloadTooLarge";
+
+    /**
+     * The node API request for a route and its raw body (null or empty for none): the whole
+     * parsing and validation layer of the admin API, without HTTP. Every refusal is a
+     * {@link BadRequest}: 400 {@code MalformedJson} (not JSON), 400 {@code BadRequest} (not an
+     * object, a field missing, unknown or malformed) or 413 {@code PayloadTooLarge}.
+     *
+     * @throws IllegalArgumentException for {@link Route#METRICS} and {@link Route#HEALTH}, which are not node calls
+     */
+    public static ApiRequest parseBody(Route route, byte[] body) throws BadRequest {
+        if (route == Route.METRICS || route == Route.HEALTH) {
+            throw new IllegalArgumentException(route + " is not a node API call");
+        }
+        if (body != null && body.length > AdminServer.MAX_BODY_BYTES) {
+            throw new BadRequest(413, PAYLOAD_TOO_LARGE, "request body exceeds " + AdminServer.MAX_BODY_BYTES + " bytes");
+        }
+        JsonNode json = null;
+        if (body != null && body.length > 0) {
+            try {
+                json = ApiJson.MAPPER.readTree(body);
+            } catch (JsonProcessingException e) {
+                throw new BadRequest(400, MALFORMED_JSON, "malformed JSON: " + Fields.firstLine(e.getOriginalMessage()));
+            } catch (java.io.IOException e) {
+                throw new BadRequest(400, MALFORMED_JSON, "malformed JSON");
+            }
+        }
+        return parse(route, json);
+    }
+
     /** The node API request for a route and its body (null body for GET). */
     static ApiRequest parse(Route route, JsonNode body) throws BadRequest {
         return switch (route) {

@@ -1,7 +1,6 @@
 package org.trustquorum.runtime.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -173,25 +172,13 @@ public final class AdminServer {
 
     private void tooLarge(HttpServerRequest req) {
         req.response().putHeader("Connection", "close");
-        respond(req, AdminProtocol.failure(413, "PayloadTooLarge", "request body exceeds " + MAX_BODY_BYTES + " bytes"));
+        respond(req, AdminProtocol.failure(413, AdminProtocol.PAYLOAD_TOO_LARGE, "request body exceeds " + MAX_BODY_BYTES + " bytes"));
     }
 
     private void runCall(HttpServerRequest req, Route route, Buffer body) {
-        JsonNode json = null;
-        if (body != null && body.length() > 0) {
-            try {
-                json = ApiJson.MAPPER.readTree(body.getBytes());
-            } catch (JsonProcessingException e) {
-                respond(req, AdminProtocol.failure(400, "MalformedJson", "malformed JSON: " + Fields.firstLine(e.getOriginalMessage())));
-                return;
-            } catch (java.io.IOException e) {
-                respond(req, AdminProtocol.failure(400, "MalformedJson", "malformed JSON"));
-                return;
-            }
-        }
         ApiRequest request;
         try {
-            request = AdminProtocol.parse(route, json);
+            request = AdminProtocol.parseBody(route, body == null ? null : body.getBytes());
         } catch (BadRequest e) {
             respond(req, AdminProtocol.failure(e.status(), e.code(), e.getMessage()));
             return;

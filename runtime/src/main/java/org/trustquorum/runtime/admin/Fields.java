@@ -34,7 +34,8 @@ final class Fields {
         while (names.hasNext()) {
             String n = names.next();
             if (!allowed.contains(n)) {
-                throw new BadRequest("unknown field '" + n + "' (expected " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+                throw new BadRequest("unknown field '" + excerpt(n) + "' (expected " + String.join(", ", new java.util.TreeSet<>(allowed))
+                        + ")");
             }
         }
         return new Fields((ObjectNode) body);
@@ -106,7 +107,7 @@ final class Fields {
         try {
             return RackId.parse(t);
         } catch (IllegalArgumentException e) {
-            throw new BadRequest("field '" + name + "' must be a UUID, got '" + t + "'");
+            throw new BadRequest("field '" + name + "' must be a UUID, got '" + excerpt(t) + "'");
         }
     }
 
@@ -149,6 +150,14 @@ final class Fields {
         } catch (IllegalArgumentException e) {
             throw new BadRequest("field '" + name + "' must be base64");
         }
+    }
+
+    /** Longest piece of a request quoted back in a refusal. */
+    static final int MAX_QUOTED_CHARS = 64;
+
+    /** What a refusal quotes of a value from the request: at most {@link #MAX_QUOTED_CHARS} characters. */
+    static String excerpt(String s) {
+        return s.length() <= MAX_QUOTED_CHARS ? s : s.substring(0, MAX_QUOTED_CHARS) + "...";
     }
 
     static String firstLine(String s) {

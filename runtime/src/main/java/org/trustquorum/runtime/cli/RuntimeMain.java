@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.trustquorum.core.engine.EngineLimits;
 import org.trustquorum.core.model.NodeId;
 import org.trustquorum.runtime.bench.RuntimeBench;
+import org.trustquorum.runtime.cluster.ChaosRun;
 import org.trustquorum.runtime.cluster.ClusterDemo;
 import org.trustquorum.runtime.node.NodeConfig;
 import org.trustquorum.runtime.node.NodeDaemon;
@@ -16,10 +17,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Entry point of the runtime's commands: {@code tq node|certs|admin|cluster|bench}. */
+/** Entry point of the runtime's commands: {@code tq node|certs|admin|cluster|bench|chaos|fuzz}. */
 @Command(name = "tq", mixinStandardHelpOptions = true, description = "Trust quorum runtime commands.",
         subcommands = {RuntimeMain.Node.class, RuntimeMain.CertsCommand.class, AdminCommand.class, RuntimeMain.Cluster.class,
-                RuntimeMain.Bench.class})
+                RuntimeMain.Bench.class, RuntimeMain.Chaos.class, FuzzCommand.class})
 public final class RuntimeMain implements Callable<Integer> {
     /** Part number of the node ids {@code tq certs} and {@code tq cluster} make up. */
     public static final String DEMO_PART_NUMBER = "TQ-SLED";
@@ -109,6 +110,30 @@ public final class RuntimeMain implements Callable<Integer> {
         @Override
         public Integer call() {
             return new ClusterDemo(nodes, dir, keepRunning, System.out).run();
+        }
+    }
+
+    @Command(name = "chaos", mixinStandardHelpOptions = true,
+            description = "Kill (SIGKILL) and restart node processes while driving reconfigurations; check nothing is lost.")
+    static final class Chaos implements Callable<Integer> {
+        @Option(names = "--nodes", defaultValue = "5", description = "node processes (" + ChaosRun.MIN_NODES + ".."
+                + ChaosRun.MAX_NODES + ", default ${DEFAULT-VALUE}); the last one joins in round 1")
+        int nodes;
+
+        @Option(names = "--rounds", required = true, description = "rounds: one kill and restart, one reconfiguration each")
+        int rounds;
+
+        @Option(names = "--dir", description = "working directory (default: a new temporary directory)")
+        Path dir;
+
+        @Option(names = "--seed", description = "seed of the kill schedule (default: random, printed)")
+        Long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            Path d = dir != null ? dir : ChaosRun.defaultDir();
+            long s = seed != null ? seed : ChaosRun.randomSeed();
+            return new ChaosRun(nodes, rounds, d, s, System.out).run();
         }
     }
 

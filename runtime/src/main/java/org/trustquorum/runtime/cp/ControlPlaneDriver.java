@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import org.trustquorum.core.controlplane.ControlPlane;
 import org.trustquorum.core.controlplane.CpBridge;
 import org.trustquorum.core.controlplane.CpCall;
+import org.trustquorum.core.controlplane.CpLedger;
 import org.trustquorum.core.controlplane.CpReply;
 import org.trustquorum.core.controlplane.CpRequest;
 import org.trustquorum.core.engine.ApiRequest;
@@ -100,6 +101,11 @@ public final class ControlPlaneDriver implements AutoCloseable {
                 throw new TimeoutException("interrupted");
             }
         }
+    }
+
+    /** The reconfiguration in progress (epoch, coordinator, acks, ...), or null when idle. */
+    public CpLedger.Attempt attempt() {
+        return onThread(cp::attempt);
     }
 
     /** The configuration the control plane committed last. */
