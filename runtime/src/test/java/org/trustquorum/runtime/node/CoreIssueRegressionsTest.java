@@ -8,7 +8,6 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,17 +21,12 @@ import org.trustquorum.core.msg.WireMsg;
 import org.trustquorum.runtime.cp.ControlPlaneDriver;
 
 /**
- * Problems found in {@code core} while hardening the runtime, each as a test of the behaviour we
- * want. They fail against the current core, so they are tagged {@value #TAG} and left out of
- * {@code tq test} (see the runtime pom's {@code tq.excluded.groups}); run them with
- * {@code ./mvnw -B -ntp -pl core,runtime -am test -Dtest=CoreIssuesTest -Dsurefire.failIfNoSpecifiedTests=false -Dtq.excluded.groups=none}.
- * Once core is fixed, drop the tag. Described in docs/RELIABILITY.md.
+ * Problems hardening the runtime found in {@code core}, kept as regression tests over real TLS
+ * sockets now that core is fixed (see docs/RELIABILITY.md).
  */
-@Tag(CoreIssuesTest.TAG)
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class CoreIssuesTest {
-    static final String TAG = "core-issue";
+class CoreIssueRegressionsTest {
     private static final RackId RACK = RackId.parse("3e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a");
     /** Time given to the node to (wrongly) act on the message. */
     private static final long SETTLE_MS = 500;
