@@ -2289,7 +2289,8 @@ public final class Simulation {
             String expungedBy = d.expunged() == null ? null : nameOf(d.expunged().from());
             if (!n.up) {
                 return new NodeSnapshot(n.name, false, n.life, n.ledger.generation(), configs, shares, commits,
-                        expunged, expungedBy, List.of(), List.of(), null, 0, List.of(), List.of(), List.of());
+                        expunged, expungedBy, List.of(), List.of(), List.of(), null, 0, List.of(), List.of(),
+                        List.of());
             }
             NodeEngine eng = n.engine;
             var table = eng.connections().table();
@@ -2312,7 +2313,8 @@ public final class Simulation {
                 calls.add(new NodeSnapshot.CallView(p.replyId(), describeRequest(p.request()), p.issuedAt()));
             }
             return new NodeSnapshot(n.name, true, n.life, n.ledger.generation(), configs, shares, commits, expunged,
-                    expungedBy, namesOf(eng.connections().connectedPeers()), conns, coord,
+                    expungedBy, namesOf(eng.connections().connectedPeers()), namesOf(eng.status().connectedPeers()),
+                    conns, coord,
                     eng.protocol().computingShareFor().value(), epochs(eng.protocol().loadedEpochs()), tracked,
                     calls);
         }

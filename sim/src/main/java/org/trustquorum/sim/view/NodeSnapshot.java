@@ -11,6 +11,8 @@ import java.util.List;
  * @param shares      epochs this node holds a share of (never the share)
  * @param expunged    the epoch of the expunged marker, or null
  * @param expungedBy  who told it, or null
+ * @param connectedPeers peers with an established incarnation (the connection table's view)
+ * @param protocolPeers  the peers the protocol believes connected (should equal {@code connectedPeers})
  * @param connections this life's incarnations not exited yet, ascending
  * @param coordinator what this node coordinates, or null
  * @param computing   the epoch whose share it computes, or 0
@@ -18,7 +20,7 @@ import java.util.List;
  */
 public record NodeSnapshot(String node, boolean up, int life, long generation, List<ConfigView> configs,
         List<Long> shares, List<Long> commits, Long expunged, String expungedBy, List<String> connectedPeers,
-        List<ConnView> connections, CoordView coordinator, long computing, List<Long> loaded,
+        List<String> protocolPeers, List<ConnView> connections, CoordView coordinator, long computing, List<Long> loaded,
         List<TrackedView> tracker, List<CallView> pendingCalls) {
 
     public NodeSnapshot {
@@ -26,6 +28,7 @@ public record NodeSnapshot(String node, boolean up, int life, long generation, L
         shares = List.copyOf(shares);
         commits = List.copyOf(commits);
         connectedPeers = List.copyOf(connectedPeers);
+        protocolPeers = List.copyOf(protocolPeers);
         connections = List.copyOf(connections);
         loaded = List.copyOf(loaded);
         tracker = List.copyOf(tracker);
@@ -35,7 +38,7 @@ public record NodeSnapshot(String node, boolean up, int life, long generation, L
     /** Before the node first booted. */
     public static NodeSnapshot notBooted(String node) {
         return new NodeSnapshot(node, false, 0, 0, List.of(), List.of(), List.of(), null, null, List.of(), List.of(),
-                null, 0, List.of(), List.of(), List.of());
+                List.of(), null, 0, List.of(), List.of(), List.of());
     }
 
     /** One configuration, by epoch: who coordinated it, its members and its threshold. */

@@ -362,11 +362,59 @@ public final class Recording {
     }
 
     /**
-     * The event the failure is about: the last event before the violation (the one whose checks
-     * failed), or -1 if the run passed.
+     * The event the failure is about, or -1 if the run passed: the input of the engine step whose
+     * checks failed (the {@code recv}, {@code exited}, {@code established}, ... that started it,
+     * or the step itself for timers and flushes); when the events just before the violation are no
+     * step's outputs, simply the last event before it.
      */
     public int failingEvent() {
-        return violationEvent > 0 ? violationEvent - 1 : violationEvent;
+        if (violationEvent <= 0) {
+            return violationEvent;
+        }
+        int last = violationEvent - 1;
+        int lane = events.get(last).lane();
+        for (int e = last; e >= 0 && e >= last - MAX_STEP_OUTPUTS; e--) {
+            Event ev = events.get(e);
+            if (ev.lane() != lane) {
+                return last;
+            }
+            if (ev.kind().equals("step")) {
+                String input = String.valueOf(ev.field("input"));
+                if (e > 0 && events.get(e - 1).lane() == lane && startedBy(input, events.get(e - 1).kind())) {
+                    return e - 1;
+                }
+                return e;
+            }
+            if (!STEP_OUTPUTS.contains(ev.kind())) {
+                return last;
+            }
+        }
+        return last;
+    }
+
+    /** Events a step logs after its "step" line. */
+    private static final java.util.Set<String> STEP_OUTPUTS = java.util.Set.of("trace", "persist", "send", "close",
+            "reply", "dial", "lost");
+    private static final int MAX_STEP_OUTPUTS = 200;
+
+    /** Whether an event of kind {@code kind} is what a step with this input was started by. */
+    private static boolean startedBy(String input, String kind) {
+        String first = input.split(" ", 2)[0];
+        return switch (first) {
+            case "accept" -> kind.equals("accept");
+            case "api-call" -> kind.equals("api-call");
+            case "frame" -> kind.equals("recv");
+            case "established" -> kind.equals("established");
+            case "exited" -> kind.equals("exited");
+            case "peers" -> kind.equals("boot") || kind.equals("restart");
+            default -> false;
+        };
+    }
+
+    /** The events from the failing event up to the violation (the failing step and its outputs); empty if it passed. */
+    public boolean inFailingStep(int e) {
+        int f = failingEvent();
+        return f >= 0 && e >= f && e <= violationEvent;
     }
 
     /** The node lane a failure message names first (e.g. "n04 keeps ..."), or -1. */

@@ -34,6 +34,8 @@ public final class StateText {
             out.add(scalar("expunged", n.expunged() == null ? "no" : "epoch " + n.expunged() + " (told by "
                     + n.expungedBy() + ")"));
             out.add(list("connected peers", n.connectedPeers()));
+            out.add(n.protocolPeers().equals(n.connectedPeers()) ? scalar("protocol's peers", "the same")
+                    : list("protocol's peers", n.protocolPeers()));
             out.add(list("connections", n.connections().stream().map(NodeSnapshot.ConnView::toString).toList()));
             out.add(scalar("coordinating", n.coordinator() == null ? "no" : n.coordinator().toString()));
             out.add(scalar("computing share", n.computing() == 0 ? "no" : "epoch " + n.computing()));
