@@ -122,7 +122,7 @@ public final class StepDebugger {
                 case "continue", "c" -> cont();
                 case "show" -> show(w);
                 case "diff" -> diff(w);
-                case "inflight", "i" -> inflight();
+                case "inflight", "i" -> inflight(w);
                 case "where", "w" -> where();
                 case "list", "l" -> list(w.length > 1 ? positiveInt(w[1]) : 5);
                 case "help", "h", "?" -> help();
@@ -315,11 +315,24 @@ public final class StepDebugger {
         }
     }
 
-    private void inflight() {
+    private void inflight(String[] w) {
+        int only = w.length > 1 ? lane(w[1]) : -1;
         int e = pos - 1;
-        out.println("in flight " + when(e) + ":");
-        List<Recording.Frame> frames = rec.inFlightAfter(e);
-        out.println("frames: " + frames.size());
+        out.println("in flight " + when(e) + (only >= 0 ? " (to or from " + rec.laneName(only) + ")" : "") + ":");
+        List<Recording.Frame> frames = new ArrayList<>();
+        java.util.Map<String, Integer> pings = new java.util.TreeMap<>();
+        for (Recording.Frame f : rec.inFlightAfter(e)) {
+            if (only >= 0 && f.from != only && f.to != only) {
+                continue;
+            }
+            if (f.ping()) {
+                pings.merge(rec.laneName(f.from) + "->" + rec.laneName(f.to), 1, Integer::sum);
+            } else {
+                frames.add(f);
+            }
+        }
+        out.println("frames: " + frames.size() + (pings.isEmpty() ? "" : " (and "
+                + pings.values().stream().mapToInt(Integer::intValue).sum() + " pings)"));
         for (int k = 0; k < Math.min(frames.size(), MAX_FRAMES_LISTED); k++) {
             Recording.Frame f = frames.get(k);
             String end = f.endEvent() < 0 ? "still in flight at the end"
@@ -331,27 +344,55 @@ public final class StepDebugger {
         if (frames.size() > MAX_FRAMES_LISTED) {
             out.println("  ... " + (frames.size() - MAX_FRAMES_LISTED) + " more");
         }
+        if (!pings.isEmpty()) {
+            List<String> ps = new ArrayList<>();
+            pings.forEach((k, v) -> ps.add(k + " " + v));
+            out.println("  pings: " + String.join(", ", ps));
+        }
         List<Recording.Incarnation> incs = rec.incarnationsAfter(e);
+        if (only >= 0) {
+            incs.removeIf(i -> i.lane != only);
+        }
         out.println("connection incarnations: " + incs.size());
+        int lane = -1;
+        StringBuilder sb = new StringBuilder();
         for (Recording.Incarnation inc : incs) {
-            out.println("  " + rec.laneName(inc.lane) + " inc " + inc.inc + " <-> " + rec.laneName(inc.peerLane) + ": "
-                    + inc.stateAfter(e) + " (opened at #" + (inc.openEvent + 1) + ")");
+            if (inc.lane != lane) {
+                if (sb.length() > 0) {
+                    out.println(sb);
+                }
+                lane = inc.lane;
+                sb.setLength(0);
+                sb.append("  ").append(rec.laneName(lane)).append(":");
+            } else {
+                sb.append(";");
+            }
+            sb.append(" inc ").append(inc.inc).append(' ').append(rec.laneName(inc.peerLane)).append(' ')
+                    .append(inc.stateAfter(e));
+            if (!inc.stateAfter(e).equals("established")) {
+                sb.append(" (opened at #").append(inc.openEvent + 1).append(')');
+            }
+        }
+        if (sb.length() > 0) {
+            out.println(sb);
         }
         out.println("proxy trackers:");
         int tracked = 0;
-        for (int lane = 0; lane < rec.nodes(); lane++) {
-            NodeSnapshot s = rec.nodeAfter(lane, e);
-            for (NodeSnapshot.TrackedView t : s.tracker()) {
-                out.println("  " + rec.laneName(lane) + ": " + t);
+        for (int l = 0; l < rec.nodes(); l++) {
+            if (only >= 0 && l != only) {
+                continue;
+            }
+            for (NodeSnapshot.TrackedView t : rec.nodeAfter(l, e).tracker()) {
+                out.println("  " + rec.laneName(l) + ": " + t);
                 tracked++;
             }
         }
         if (tracked == 0) {
-            out.println("  (all empty)");
+            out.println("  (empty)");
         }
         List<Recording.Call> calls = new ArrayList<>();
         for (Recording.Call c : rec.callsOpenAfter(e)) {
-            if (c.proxy()) {
+            if (c.proxy() && (only < 0 || c.lane == only)) {
                 calls.add(c);
             }
         }
@@ -401,7 +442,7 @@ public final class StepDebugger {
                   continue            run to the next breakpoint (or the end)
                   show [node]         a node's state (or the control plane's: show cp) at the current point
                   diff [node] <a> <b> state changes between just after #a and just after #b (every node if none given)
-                  inflight            frames in flight, open connection incarnations, proxy trackers and calls
+                  inflight [node]     frames in flight, open connection incarnations, proxy trackers and calls
                   where               the current event, the run's outcome, the failing event
                   list [N]            the N events before and after the current one
                   help, quit""");
