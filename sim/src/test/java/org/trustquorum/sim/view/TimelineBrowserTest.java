@@ -137,12 +137,13 @@ class TimelineBrowserTest {
         Path page = dir.resolve("healthy.html");
         TimelinePage.write(rec, "./tq replay --seed 1", page);
         try (Chromium b = new Chromium(dir.resolve("profile"), 1600, 1000)) {
-            b.open(page.toUri());
+            b.open(java.net.URI.create(page.toUri() + "#rows=12"));
             b.waitFor("return document.body.getAttribute('data-ready') === '1' || document.body.hasAttribute('data-error');", LOAD);
             assertEquals(0L, b.script("return document.querySelectorAll('.row.fail, .row.viol').length;"));
             assertTrue(b.text(b.find("h1")).contains("passed"));
             assertEquals("n00", selectedLane(b));
-            // a little way in, where messages fly: zoom out and select a persist of the first commit
+            assertEquals(12L, b.script("return document.querySelector('.row').offsetHeight;"), "rows=12 in the link");
+            // a little way in, where messages fly: select the persist of the first commit
             int persist = -1;
             for (Recording.Event e : rec.events()) {
                 if (e.kind().equals("persist") && !((List<?>) e.field("commits")).isEmpty()) {
