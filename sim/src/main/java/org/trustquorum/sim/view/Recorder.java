@@ -111,7 +111,8 @@ public final class Recorder implements EventSink, RunWatcher {
             peer = stringField(fields, "target");
         }
         int peerLane = peer == null ? -1 : rec.laneOf(peer);
-        Recording.Event ev = new Recording.Event(index, atMs, kind, lane, peerLane, Arrays.asList(fields));
+        Recording.Event ev = new Recording.Event(index, atMs, kind, lane, peerLane,
+                kind.equals("violation") ? Arrays.asList(fields) : readable(fields));
         rec.events.add(ev);
         touched = lane < rec.nodes() ? lane : -1;
         structures(ev);
@@ -315,6 +316,36 @@ public final class Recorder implements EventSink, RunWatcher {
     }
 
     // ---------------------------------------------------------------------------------------------
+
+    /** Longest text value kept in a recorded event (the events file has the full text). */
+    static final int MAX_TEXT = 300;
+    private static final java.util.regex.Pattern NODE_ID = java.util.regex.Pattern.compile("tq-sim:node-(\\d\\d)");
+    private static final java.util.regex.Pattern MEMBER = java.util.regex.Pattern.compile(
+            "Member\\[id=(n\\d\\d), shareDigest=[0-9a-fA-F]*]");
+    private static final java.util.regex.Pattern DIGEST = java.util.regex.Pattern.compile(
+            ",? ?shareDigest=[0-9a-fA-F]+");
+
+    /**
+     * The event's fields with long texts made readable: node ids as their lane names, configuration
+     * members without their share digests, and at most {@link #MAX_TEXT} characters.
+     */
+    static List<Object> readable(Object[] fields) {
+        List<Object> out = new ArrayList<>(fields.length);
+        for (Object f : fields) {
+            out.add(f instanceof String s ? readable(s) : f);
+        }
+        return out;
+    }
+
+    static String readable(String s) {
+        if (s.length() < 12 || s.indexOf(':') < 0 && s.indexOf('=') < 0) {
+            return s;
+        }
+        String r = NODE_ID.matcher(s).replaceAll("n$1");
+        r = MEMBER.matcher(r).replaceAll("$1");
+        r = DIGEST.matcher(r).replaceAll("");
+        return r.length() <= MAX_TEXT ? r : r.substring(0, MAX_TEXT - 1) + "\u2026";
+    }
 
     private static String stringField(Object[] fields, String name) {
         for (int i = 0; i + 1 < fields.length; i += 2) {

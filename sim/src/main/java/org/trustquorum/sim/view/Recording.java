@@ -3,7 +3,6 @@ package org.trustquorum.sim.view;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 import org.trustquorum.sim.RunResult;
 import org.trustquorum.sim.RunSpec;
 import org.trustquorum.sim.RunWatcher;
@@ -541,9 +540,5 @@ public final class Recording {
      */
     public List<String> diff(int lane, int a, int b) {
         return StateText.diff(stateAfter(lane, a), stateAfter(lane, b));
-    }
-
-    static boolean same(Object a, Object b) {
-        return Objects.equals(a, b);
     }
 }

@@ -43,6 +43,18 @@ class TimelinePageTest {
     }
 
     @Test
+    void thePageShowsNodeNamesAndNoShareDigests() throws IOException {
+        StringWriter log = new StringWriter();
+        Recording rec = Recorder.record(RunSpec.generate(2, 8, FaultProfile.HEAVY, Mutation.NONE),
+                new org.trustquorum.sim.log.TextSink(log));
+        assertTrue(log.toString().contains("shareDigest="), "status replies in the log carry share digests");
+        String json = Json.writeCompact(data(page(rec)));
+        assertFalse(json.contains("shareDigest"), "the page leaves them out");
+        assertFalse(json.contains("tq-sim:node-"), "and names nodes by their lanes");
+        assertTrue(json.contains("Proxied[result=Ok[value=Status[status=NodeStatus[id=n0"), "replies stay readable");
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void thePageNeedsNoNetworkAndEmbedsTheWholeRun() throws IOException {
         Recording rec = Recorder.record(Runs.heavy());
