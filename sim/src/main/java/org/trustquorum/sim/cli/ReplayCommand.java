@@ -74,8 +74,8 @@ final class ReplayCommand implements Callable<Integer> {
                     + "every event (of the shrunk run with --shrink).")
     Path timeline;
 
-    @Option(names = "--step", description = "Step through the run's recorded events interactively: commands on "
-            + "standard input (type help), output on standard output.")
+    @Option(names = "--step", description = "Step through the run's recorded events (the shrunk run's with --shrink): "
+            + "commands on standard input (type help), output on standard output.")
     boolean step;
 
     @Option(names = "--shrink", description = "Shrink a failing run to a shorter one that fails the same check.")
@@ -113,7 +113,11 @@ final class ReplayCommand implements Callable<Integer> {
             if (r.passed()) {
                 out.println("shrink: the run passes; nothing to shrink");
             } else {
-                shrink(out, runSpec, r);
+                RunSpec shrunk = shrink(out, runSpec, r);
+                if (step) {
+                    out.println("step debugger on the shrunk run:");
+                    recorded[0] = Recorder.record(shrunk);
+                }
             }
         }
         if (step) {
@@ -281,7 +285,8 @@ final class ReplayCommand implements Callable<Integer> {
         out.println("digest: " + r.digest());
     }
 
-    private void shrink(PrintWriter out, RunSpec s, RunResult failing) {
+    /** Shrinks, prints and saves; returns the shrunk run. */
+    private RunSpec shrink(PrintWriter out, RunSpec s, RunResult failing) {
         out.println("shrink: shrinking the failure of " + failing.check() + " (budget " + maxRuns + " runs)");
         out.flush();
         Shrinker.Outcome o = Shrinker.shrink(s, failing.check(), maxRuns, line -> {
@@ -320,6 +325,7 @@ final class ReplayCommand implements Callable<Integer> {
                     + "   (writes " + target + ")");
         }
         out.println("replay it with: ./tq replay --schedule " + target);
+        return o.spec();
     }
 
     private String argsForSave() {
