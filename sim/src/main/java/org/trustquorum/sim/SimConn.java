@@ -25,6 +25,8 @@ final class SimConn {
     final long[] releaseToken = new long[2];
     /** Per direction: sequence numbers given to frames as they leave the sender, and the next one due. */
     final long[] wireSeq = new long[2];
+    /** Per direction: frames the sender handed over so far (flushed, queued or lost); only watchers use it. */
+    final long[] sent = new long[2];
     final long[] nextDeliverySeq = new long[2];
     /** Frames in this direction are lost from now on (the connection broke under them). */
     final boolean[] dirDead = new boolean[2];

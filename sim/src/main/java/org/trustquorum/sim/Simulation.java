@@ -75,6 +75,8 @@ import org.trustquorum.sim.log.SpecTrace;
 import org.trustquorum.sim.scenario.Entry;
 import org.trustquorum.sim.scenario.FaultMix;
 import org.trustquorum.sim.scenario.Schedule;
+import org.trustquorum.sim.view.CpSnapshot;
+import org.trustquorum.sim.view.NodeSnapshot;
 
 /**
  * One deterministic run: N node engines, a simulated network, the control plane, the schedule's
@@ -188,6 +190,8 @@ public final class Simulation {
 
     private EngineCallRecorder recorder;
     private SpecTrace specTrace;
+    /** A tool watching the run (timeline, step debugger), or null. */
+    private RunWatcher watcher;
     /** Spec trace only: what the node looked like before the step being handled. */
     private SpecBefore specBefore;
     /** The input of the step whose outputs are being released (null for an accept). */
@@ -258,6 +262,16 @@ public final class Simulation {
      */
     public Simulation withSpecTrace(SpecTrace trace) {
         this.specTrace = trace;
+        return this;
+    }
+
+    /**
+     * Lets a tool watch the run (frames' fates, the nodes' state); call before {@link #run()}. The
+     * watcher only reads: the run and its digest are the same with or without it.
+     */
+    public Simulation watch(RunWatcher w) {
+        this.watcher = w;
+        w.attach(new Probe());
         return this;
     }
 
@@ -852,9 +866,13 @@ public final class Simulation {
         if (sink != null) {
             sink.event(now, "send", msgFields(n, e, msg));
         }
+        long ordinal = c.sent[e.side]++;
+        if (watcher != null) {
+            watcher.frameSent(c.id, e.side, ordinal);
+        }
         e.unflushed++;
         if (c.dirDead[e.side]) {
-            lose(e, msg);
+            lose(e, msg, ordinal, 1, RunWatcher.Loss.BROKEN_CONNECTION);
             return;
         }
         c.queue[e.side].add(msg);
@@ -895,8 +913,9 @@ public final class Simulation {
         }
         if (c.dirDead[dir]) {
             WireMsg first = c.queue[dir].peek();
+            int count = c.queue[dir].size();
             c.queue[dir].clear();
-            lose(s, first);
+            lose(s, first, c.wireSeq[dir], count, RunWatcher.Loss.BROKEN_CONNECTION);
             return;
         }
         SimConn.End r = c.ends[1 - dir];
@@ -927,10 +946,13 @@ public final class Simulation {
         SimConn.End r = c.ends[1 - a.dir];
         SimConn.End s = c.ends[a.dir];
         if (!r.alive()) {
+            if (watcher != null) {
+                watcher.framesLost(c.id, a.dir, a.wireSeq, 1, RunWatcher.Loss.RECEIVER_DOWN);
+            }
             return;
         }
         if (c.dirDead[a.dir] || r.closedByEngine || r.exitDelivered) {
-            lose(s, a.msg);
+            lose(s, a.msg, a.wireSeq, 1, RunWatcher.Loss.RECEIVER_CLOSED);
             return;
         }
         if (!c.held[a.dir].isEmpty() || now < blockedUntil[s.node.index][r.node.index]) {
@@ -964,11 +986,17 @@ public final class Simulation {
         Ev.Arrive a;
         while ((a = c.held[dir].poll()) != null) {
             if (!r.alive()) {
+                if (watcher != null) {
+                    watcher.framesLost(c.id, dir, a.wireSeq, 1, RunWatcher.Loss.RECEIVER_DOWN);
+                    for (Ev.Arrive h : c.held[dir]) {
+                        watcher.framesLost(c.id, dir, h.wireSeq, 1, RunWatcher.Loss.RECEIVER_DOWN);
+                    }
+                }
                 c.held[dir].clear();
                 return;
             }
             if (c.dirDead[dir] || r.closedByEngine || r.exitDelivered) {
-                lose(s, a.msg);
+                lose(s, a.msg, a.wireSeq, 1, RunWatcher.Loss.RECEIVER_CLOSED);
                 continue;
             }
             deliver(c, a);
@@ -990,6 +1018,9 @@ public final class Simulation {
         if (sink != null) {
             sink.event(now, "recv", msgFields(r.node, r, msg));
         }
+        if (watcher != null) {
+            watcher.frameDelivered(c.id, dir, a.wireSeq);
+        }
         if (specTrace != null && msg instanceof WireMsg.Protocol pm && pm.msg() instanceof PeerMsg.Share sh) {
             r.node.shareSenders.computeIfAbsent(sh.epoch(), x -> new TreeSet<>()).add(c.ends[dir].node.index + 1);
         }
@@ -999,13 +1030,19 @@ public final class Simulation {
         }
     }
 
-    /** A frame sent on {@code sender} was lost: its exit must follow within the §4.1 bound. */
-    private void lose(SimConn.End sender, WireMsg msg) {
+    /**
+     * Frames sent on {@code sender} were lost ({@code msg} the first of them; {@code first} and
+     * {@code count} name them for a watcher): its exit must follow within the §4.1 bound.
+     */
+    private void lose(SimConn.End sender, WireMsg msg, long first, long count, RunWatcher.Loss why) {
         count(Stat.FRAMES_LOST);
         log.record(T_LOST, now, sender.node.index, sender.inc, sender.conn.id, 0);
         if (sink != null) {
             sink.event(now, "lost", "node", sender.node.name, "inc", sender.inc, "peer", sender.peerNode().name,
                     "msg", msg == null ? null : WireMsg.kind(msg));
+        }
+        if (watcher != null) {
+            watcher.framesLost(sender.conn.id, sender.side, first, count, why);
         }
         if (sender.lostAt < 0 && sender.alive() && !sender.exitDelivered && !sender.closedByEngine) {
             sender.lostAt = now;
@@ -1045,6 +1082,10 @@ public final class Simulation {
         SimConn c = e.conn;
         log.record(T_TERMINATE, now, n.index, e.inc, c.id, close.cause().ordinal());
         c.terminated = true;
+        if (watcher != null && !c.queue[e.side].isEmpty()) {
+            watcher.framesLost(c.id, e.side, c.wireSeq[e.side], c.queue[e.side].size(),
+                    RunWatcher.Loss.DISCARDED_AT_CLOSE);
+        }
         c.queue[e.side].clear();
         c.dirDead[1 - e.side] = true;
         scheduleExit(e, now + net.nextInt((int) CLOSE_EXIT_DELAY_MAX_MS + 1), close.cause());
@@ -1067,8 +1108,9 @@ public final class Simulation {
             }
             if (!c.queue[side].isEmpty()) {
                 WireMsg first = c.queue[side].peek();
+                int count = c.queue[side].size();
                 c.queue[side].clear();
-                lose(e, first);
+                lose(e, first, c.wireSeq[side], count, RunWatcher.Loss.ABORTED);
             }
             scheduleExit(e, now + exitDelay(), side == SimConn.DIALER ? dialerCause : acceptorCause);
         }
@@ -1152,6 +1194,10 @@ public final class Simulation {
         for (SimConn.End e : n.ends.values()) {
             SimConn c = e.conn;
             c.terminated = true;
+            if (watcher != null && !c.queue[e.side].isEmpty()) {
+                watcher.framesLost(c.id, e.side, c.wireSeq[e.side], c.queue[e.side].size(),
+                        RunWatcher.Loss.SENDER_CRASHED);
+            }
             c.queue[e.side].clear();
             c.dirDead[1 - e.side] = true;
             SimConn.End other = e.other();
@@ -2203,6 +2249,92 @@ public final class Simulation {
             out.add(nodes[i].name);
         }
         return out;
+    }
+
+    // =============================================================================================
+    // State for watchers (read only)
+
+    private String nameOf(NodeId id) {
+        SimNode n = id == null ? null : byId.get(id);
+        return n != null ? n.name : String.valueOf(id);
+    }
+
+    private List<String> namesOf(List<NodeId> ids) {
+        List<String> out = new ArrayList<>(ids.size());
+        for (NodeId id : ids) {
+            out.add(nameOf(id));
+        }
+        return out;
+    }
+
+    /** What {@link #watch} hands out: snapshots of the nodes and the control plane as they are now. */
+    private final class Probe implements RunProbe {
+        @Override
+        public int nodes() {
+            return nodes.length;
+        }
+
+        @Override
+        public NodeSnapshot node(int index) {
+            SimNode n = nodes[index];
+            PersistentState d = n.ledger.durable();
+            List<NodeSnapshot.ConfigView> configs = new ArrayList<>();
+            for (Configuration c : d.configs()) {
+                configs.add(new NodeSnapshot.ConfigView(c.epoch().value(), nameOf(c.coordinator()),
+                        namesOf(c.memberIds()), c.threshold().value()));
+            }
+            List<Long> shares = epochs(d.shares().stream().map(EpochShare::epoch).toList());
+            List<Long> commits = epochs(d.commits());
+            Long expunged = d.expunged() == null ? null : d.expunged().epoch().value();
+            String expungedBy = d.expunged() == null ? null : nameOf(d.expunged().from());
+            if (!n.up) {
+                return new NodeSnapshot(n.name, false, n.life, n.ledger.generation(), configs, shares, commits,
+                        expunged, expungedBy, List.of(), List.of(), List.of(), null, 0, List.of(), List.of(),
+                        List.of());
+            }
+            NodeEngine eng = n.engine;
+            var table = eng.connections().table();
+            List<NodeSnapshot.ConnView> conns = new ArrayList<>();
+            for (SimConn.End e : n.ends.values()) {
+                String state = e.closedByEngine ? "CLOSED" : table.state(e.inc).map(Enum::name).orElse("GONE");
+                conns.add(new NodeSnapshot.ConnView(e.inc, e.peerNode().name, state));
+            }
+            conns.sort(java.util.Comparator.comparingLong(NodeSnapshot.ConnView::inc));
+            var cs = eng.protocol().coordinatorStatus();
+            NodeSnapshot.CoordView coord = cs == null ? null
+                    : new NodeSnapshot.CoordView(cs.epoch().value(), cs.phase().name(), namesOf(cs.acked()));
+            List<NodeSnapshot.TrackedView> tracked = new ArrayList<>();
+            for (var r : eng.connections().tracker().inFlight()) {
+                tracked.add(new NodeSnapshot.TrackedView(r.requestId(), r.replyId(), nameOf(r.destination()),
+                        r.incarnation(), ProxyOp.kind(r.op()), r.deadlineMs()));
+            }
+            List<NodeSnapshot.CallView> calls = new ArrayList<>();
+            for (SimNode.Pending p : n.pending.values()) {
+                calls.add(new NodeSnapshot.CallView(p.replyId(), describeRequest(p.request()), p.issuedAt()));
+            }
+            return new NodeSnapshot(n.name, true, n.life, n.ledger.generation(), configs, shares, commits, expunged,
+                    expungedBy, namesOf(eng.connections().connectedPeers()), namesOf(eng.status().connectedPeers()),
+                    conns, coord,
+                    eng.protocol().computingShareFor().value(), epochs(eng.protocol().loadedEpochs()), tracked,
+                    calls);
+        }
+
+        @Override
+        public CpSnapshot controlPlane() {
+            CpLedger ledger = cpUp ? null : cpDurable;
+            if (!cpUp && ledger == null) {
+                return CpSnapshot.notStarted();
+            }
+            Configuration latest = cpUp ? cp.latestCommitted() : ledger.latestCommitted();
+            CpLedger.Attempt a = cpUp ? cp.attempt() : ledger.attempt();
+            List<NodeId> removed = cpUp ? cp.removed() : ledger.removed();
+            CpSnapshot.AttemptView attempt = a == null ? null
+                    : new CpSnapshot.AttemptView(a.epoch().value(), nameOf(a.coordinator()), namesOf(a.members()),
+                            a.threshold(), a.commitDecided(), namesOf(a.acked()), namesOf(a.confirmed()));
+            return new CpSnapshot(cpUp, cpLife, latest == null ? 0 : latest.epoch().value(),
+                    latest == null ? List.of() : namesOf(latest.memberIds()), attempt, cpUp ? cp.inFlightCalls() : 0,
+                    namesOf(removed));
+        }
     }
 
     private static List<Long> epochs(List<Epoch> es) {

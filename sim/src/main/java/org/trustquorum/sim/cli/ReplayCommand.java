@@ -17,7 +17,6 @@ import org.trustquorum.sim.RunSpec;
 import org.trustquorum.sim.Simulation;
 import org.trustquorum.sim.log.EventSink;
 import org.trustquorum.sim.log.FanOutSink;
-import org.trustquorum.sim.log.HtmlTimelineSink;
 import org.trustquorum.sim.log.JsonlSink;
 import org.trustquorum.sim.log.SpecTrace;
 import org.trustquorum.sim.log.TextSink;
@@ -26,6 +25,10 @@ import org.trustquorum.sim.scenario.FaultMix;
 import org.trustquorum.sim.scenario.Schedule;
 import org.trustquorum.sim.shrink.RegressionFile;
 import org.trustquorum.sim.shrink.Shrinker;
+import org.trustquorum.sim.view.Recorder;
+import org.trustquorum.sim.view.Recording;
+import org.trustquorum.sim.view.StepDebugger;
+import org.trustquorum.sim.view.TimelinePage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,8 +70,13 @@ final class ReplayCommand implements Callable<Integer> {
     Path eventsJson;
 
     @Option(names = "--timeline", paramLabel = "FILE.html",
-            description = "Write an HTML timeline (one column per node) of the run, or of the shrunk run with --shrink.")
+            description = "Write a self-contained HTML page with the run's space-time diagram and each node's state at "
+                    + "every event (of the shrunk run with --shrink).")
     Path timeline;
+
+    @Option(names = "--step", description = "Step through the run's recorded events (the shrunk run's with --shrink): "
+            + "commands on standard input (type help), output on standard output.")
+    boolean step;
 
     @Option(names = "--shrink", description = "Shrink a failing run to a shorter one that fails the same check.")
     boolean shrink;
@@ -94,17 +102,48 @@ final class ReplayCommand implements Callable<Integer> {
         run.validate(spec);
         RunSpec runSpec = loadSpec();
         printHeader(out, runSpec);
-        RunResult r = runOnce(runSpec, events, eventsJson, trace, shrink ? null : timeline);
+        Recording[] recorded = new Recording[1];
+        RunResult r = runOnce(runSpec, events, eventsJson, trace, shrink ? null : timeline, replayCommandLine(),
+                step ? recorded : null);
         printResult(out, runSpec, r);
+        if (timeline != null && !shrink) {
+            out.println("timeline: " + timeline);
+        }
         if (shrink) {
             if (r.passed()) {
                 out.println("shrink: the run passes; nothing to shrink");
             } else {
-                shrink(out, runSpec, r);
+                RunSpec shrunk = shrink(out, runSpec, r);
+                if (step) {
+                    out.println("step debugger on the shrunk run:");
+                    recorded[0] = Recorder.record(shrunk);
+                }
             }
+        }
+        if (step) {
+            out.flush();
+            new StepDebugger(recorded[0], new java.io.BufferedReader(new java.io.InputStreamReader(stdin(),
+                    java.nio.charset.StandardCharsets.UTF_8)), out, !SimMain.interactiveTerminal()).run();
         }
         out.flush();
         return r.passed() ? SimMain.EXIT_OK : SimMain.EXIT_FAILED;
+    }
+
+    /** Where --step reads its commands (tests replace it). */
+    static java.io.InputStream stdinOverride;
+
+    private static java.io.InputStream stdin() {
+        return stdinOverride != null ? stdinOverride : System.in;
+    }
+
+    /** The command that re-runs what this invocation runs (shown on the timeline page). */
+    private String replayCommandLine() {
+        if (scheduleFile != null) {
+            return "./tq replay --schedule " + scheduleFile
+                    + (spec.commandLine().getParseResult().hasMatchedOption("--mutant") ? " --mutant " + run.mutant.cliName()
+                            : "");
+        }
+        return SimMain.replayCommand(seed, run.nodes, run.faults, run.mutant);
     }
 
     private RunSpec loadSpec() {
@@ -128,6 +167,15 @@ final class ReplayCommand implements Callable<Integer> {
 
     static RunResult runOnce(RunSpec runSpec, Path eventsFile, Path eventsJsonFile, Path specTraceFile,
             Path timelineFile) {
+        return runOnce(runSpec, eventsFile, eventsJsonFile, specTraceFile, timelineFile, null, null);
+    }
+
+    /**
+     * Runs once, writing whatever files are asked for. With a timeline (or with {@code recording}
+     * non-null, which receives it) the run is recorded for people to look at.
+     */
+    static RunResult runOnce(RunSpec runSpec, Path eventsFile, Path eventsJsonFile, Path specTraceFile,
+            Path timelineFile, String replay, Recording[] recording) {
         List<EventSink> sinks = new ArrayList<>();
         List<BufferedWriter> writers = new ArrayList<>();
         try {
@@ -141,13 +189,16 @@ final class ReplayCommand implements Callable<Integer> {
                 writers.add(w);
                 sinks.add(new JsonlSink(w));
             }
-            if (timelineFile != null) {
-                BufferedWriter w = Files.newBufferedWriter(timelineFile, StandardCharsets.UTF_8);
-                writers.add(w);
-                sinks.add(new HtmlTimelineSink(w, runSpec.schedule().nodes()));
+            Recorder recorder = null;
+            if (timelineFile != null || recording != null) {
+                recorder = new Recorder(runSpec.schedule().nodes());
+                sinks.add(recorder);
             }
             EventSink sink = sinks.isEmpty() ? null : sinks.size() == 1 ? sinks.get(0) : new FanOutSink(sinks);
             Simulation sim = new Simulation(runSpec, sink);
+            if (recorder != null) {
+                sim.watch(recorder);
+            }
             SpecTrace spec = null;
             if (specTraceFile != null) {
                 spec = new SpecTrace(Files.newBufferedWriter(specTraceFile, StandardCharsets.UTF_8));
@@ -159,6 +210,16 @@ final class ReplayCommand implements Callable<Integer> {
             }
             if (spec != null) {
                 spec.close();
+            }
+            if (recorder != null) {
+                Recording rec = recorder.finish(runSpec, r);
+                if (timelineFile != null) {
+                    TimelinePage.write(rec, replay != null ? replay : SimMain.replayCommand(runSpec.seed(),
+                            runSpec.schedule().nodes(), runSpec.profile(), runSpec.mutant()), timelineFile);
+                }
+                if (recording != null) {
+                    recording[0] = rec;
+                }
             }
             return r;
         } catch (IOException e) {
@@ -224,7 +285,8 @@ final class ReplayCommand implements Callable<Integer> {
         out.println("digest: " + r.digest());
     }
 
-    private void shrink(PrintWriter out, RunSpec s, RunResult failing) {
+    /** Shrinks, prints and saves; returns the shrunk run. */
+    private RunSpec shrink(PrintWriter out, RunSpec s, RunResult failing) {
         out.println("shrink: shrinking the failure of " + failing.check() + " (budget " + maxRuns + " runs)");
         out.flush();
         Shrinker.Outcome o = Shrinker.shrink(s, failing.check(), maxRuns, line -> {
@@ -242,7 +304,7 @@ final class ReplayCommand implements Callable<Integer> {
         out.println("shrunk outcome: FAILED " + o.result().check() + ": " + o.result().message());
         out.println("shrunk digest: " + o.result().digest());
         if (timeline != null) {
-            runOnce(o.spec(), null, null, null, timeline);
+            runOnce(o.spec(), null, null, null, timeline, "shrunk from " + replayCommandLine(), null);
             out.println("timeline of the shrunk run: " + timeline);
         }
         String name = save != null ? save : "seed-" + Long.toUnsignedString(s.seed()) + "-" + failing.check()
@@ -263,6 +325,7 @@ final class ReplayCommand implements Callable<Integer> {
                     + "   (writes " + target + ")");
         }
         out.println("replay it with: ./tq replay --schedule " + target);
+        return o.spec();
     }
 
     private String argsForSave() {

@@ -185,6 +185,15 @@ public final class SimMain implements Callable<Integer> {
         @Option(names = "--json", paramLabel = "FILE", description = "Write a JSON summary.")
         Path json;
 
+        @Option(names = "--report", paramLabel = "DIR",
+                description = "Write an HTML report (DIR/index.html) with a timeline page for each failing seed; "
+                        + "campaigns with other profiles, node counts or mutants add their own sections.")
+        Path report;
+
+        @Option(names = "--report-timelines", defaultValue = "20", paramLabel = "N",
+                description = "With --report: timeline pages for the first N failing seeds at most (default: ${DEFAULT-VALUE}).")
+        int reportTimelines;
+
         @Option(names = "--trace-dir", paramLabel = "DIR",
                 description = "Write each seed's spec trace (JSONL, tla-traces/README.md) into DIR as seed-<seed>.jsonl.")
         Path traceDir;
@@ -217,6 +226,9 @@ public final class SimMain implements Callable<Integer> {
             int t = threads == null ? Campaign.defaultThreads() : threads;
             if (t < 1) {
                 throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
+            }
+            if (reportTimelines < 0) {
+                throw new ParameterException(spec.commandLine(), "--report-timelines must be 0 or more");
             }
             return runCampaign(out, t);
         }
@@ -262,10 +274,50 @@ public final class SimMain implements Callable<Integer> {
             if (json != null) {
                 writeJson(failures, events[0], rate, wall, raceTotals, statTotals);
             }
+            if (report != null) {
+                writeReport(out, failures, events[0], rate, wall, t);
+            }
             out.println(seeds + " seeds: " + (seeds - failures.size()) + " passed, " + failures.size() + " failed ("
                     + events[0] + " events, " + rate + " events/s)");
             out.flush();
             return failures.isEmpty() ? EXIT_OK : EXIT_FAILED;
+        }
+
+        /** The report section of this campaign, with a timeline page per failing seed (up to the limit). */
+        private void writeReport(PrintWriter out, List<RunResult> failures, long events, long rate, double wall,
+                int t) {
+            List<org.trustquorum.sim.view.CampaignReport.Failure> fs = new ArrayList<>();
+            int pages = 0;
+            for (RunResult r : failures) {
+                String seed = Long.toUnsignedString(r.seed());
+                String page = null;
+                if (pages < reportTimelines) {
+                    page = org.trustquorum.sim.view.CampaignReport.timelineFile(run.faults.cliName(), run.nodes,
+                            run.mutant.cliName(), seed);
+                    try {
+                        Files.createDirectories(report);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    org.trustquorum.sim.RunSpec spec = org.trustquorum.sim.RunSpec.generate(r.seed(), run.nodes,
+                            run.faults, run.mutant);
+                    org.trustquorum.sim.view.Recording rec = org.trustquorum.sim.view.Recorder.record(spec);
+                    if (!rec.result().digest().equals(r.digest())) {
+                        throw new IllegalStateException("seed " + seed + " did not replay to the same digest");
+                    }
+                    org.trustquorum.sim.view.TimelinePage.write(rec, replayCommand(r.seed(), run.nodes, run.faults,
+                            run.mutant), report.resolve(page));
+                    pages++;
+                }
+                fs.add(new org.trustquorum.sim.view.CampaignReport.Failure(seed, r.check(), r.message(),
+                        replayCommand(r.seed(), run.nodes, run.faults, run.mutant), page));
+            }
+            var section = new org.trustquorum.sim.view.CampaignReport.Section(run.faults.cliName(), run.nodes,
+                    run.mutant.cliName(), Long.toUnsignedString(firstSeed), seeds, seeds - failures.size(),
+                    failures.size(), events, rate, Math.round(wall * 1000) / 1000.0, t, fs);
+            Path index = org.trustquorum.sim.view.CampaignReport.write(report, section);
+            out.println("report: " + index + (pages > 0 ? " (" + pages + " timeline page" + (pages == 1 ? "" : "s")
+                    + ")" : ""));
         }
 
         private void printFailure(PrintWriter out, RunResult r) {

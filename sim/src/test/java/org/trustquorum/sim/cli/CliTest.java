@@ -109,7 +109,8 @@ class CliTest {
         List<String> spec = Files.readAllLines(trace);
         assertTrue(spec.get(spec.size() - 1).contains("\"kind\":\"Converged\""), spec.get(spec.size() - 1));
         String html = Files.readString(timeline);
-        assertTrue(html.startsWith("<!doctype html>") && html.contains("<th>n03</th>") && html.endsWith("</html>\n"));
+        assertTrue(html.startsWith("<!doctype html>") && html.contains("tq timeline: seed 5, 4 nodes, swarm: passed")
+                && html.endsWith("</html>\n"));
     }
 
     @Test
