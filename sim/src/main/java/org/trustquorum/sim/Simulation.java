@@ -1293,8 +1293,7 @@ public final class Simulation {
         }
         switch (p.origin()) {
             case CallOrigin.ControlPlane o -> {
-                CpReply reply = r.response() instanceof ApiResponse typed ? CpBridge.fromApi(typed)
-                        : ReplyAdapter.toCpReply(r.response());
+                CpReply reply = CpBridge.fromApi(r.response());
                 if (o.answerLost()) {
                     queue.add(new Ev.CpAnswer(now + mix.cpUnreachableDelayMs(), o.cpLife(), o,
                             new CpReply.Unreachable("answer lost on the management network")));
