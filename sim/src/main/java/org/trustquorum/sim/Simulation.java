@@ -1,0 +1,1973 @@
+package org.trustquorum.sim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import org.trustquorum.core.Mutation;
+import org.trustquorum.core.api.CommitStatus;
+import org.trustquorum.core.controlplane.ControlPlane;
+import org.trustquorum.core.controlplane.CpBridge;
+import org.trustquorum.core.controlplane.CpCall;
+import org.trustquorum.core.controlplane.CpLedger;
+import org.trustquorum.core.controlplane.CpReply;
+import org.trustquorum.core.controlplane.CpRequest;
+import org.trustquorum.core.crypto.RackSecret;
+import org.trustquorum.core.engine.ApiRequest;
+import org.trustquorum.core.engine.ApiResponse;
+import org.trustquorum.core.engine.EngineLimits;
+import org.trustquorum.core.engine.ExitCause;
+import org.trustquorum.core.engine.Input;
+import org.trustquorum.core.engine.NodeEngine;
+import org.trustquorum.core.engine.Output;
+import org.trustquorum.core.engine.PeerAddress;
+import org.trustquorum.core.engine.Step;
+import org.trustquorum.core.model.Configuration;
+import org.trustquorum.core.model.Epoch;
+import org.trustquorum.core.model.EpochShare;
+import org.trustquorum.core.model.NodeId;
+import org.trustquorum.core.model.PersistentState;
+import org.trustquorum.core.model.RackId;
+import org.trustquorum.core.model.Result;
+import org.trustquorum.core.msg.PeerMsg;
+import org.trustquorum.core.msg.ProxyOp;
+import org.trustquorum.core.msg.ProxyResult;
+import org.trustquorum.core.msg.WireMsg;
+import org.trustquorum.sim.check.AckedPrepareIsDurable;
+import org.trustquorum.sim.check.CommittedImpliesPrepared;
+import org.trustquorum.sim.check.ConfirmedCommitIsDurable;
+import org.trustquorum.sim.check.ConnectionViewMatches;
+import org.trustquorum.sim.check.ControlPlaneReachability;
+import org.trustquorum.sim.check.EngineException;
+import org.trustquorum.sim.check.EngineInvariants;
+import org.trustquorum.sim.check.EventBound;
+import org.trustquorum.sim.check.ExactlyOneReply;
+import org.trustquorum.sim.check.ExitIsProcessed;
+import org.trustquorum.sim.check.ExpungedIsFinal;
+import org.trustquorum.sim.check.Keepalive;
+import org.trustquorum.sim.check.Liveness;
+import org.trustquorum.sim.check.LossFollowedByExit;
+import org.trustquorum.sim.check.NoAlarms;
+import org.trustquorum.sim.check.NoConfigBelowCommit;
+import org.trustquorum.sim.check.NoEstablishAfterClose;
+import org.trustquorum.sim.check.NoSendAfterClose;
+import org.trustquorum.sim.check.NoStaleAck;
+import org.trustquorum.sim.check.NotCoordinatingWhileComputing;
+import org.trustquorum.sim.check.OneConfigPerEpoch;
+import org.trustquorum.sim.check.OneConnectionPerPeer;
+import org.trustquorum.sim.check.ProxyCallCompletes;
+import org.trustquorum.sim.check.ProxyCallSentOrRefused;
+import org.trustquorum.sim.check.ProxyRequestHasCall;
+import org.trustquorum.sim.check.QueueAccounting;
+import org.trustquorum.sim.check.SecretMatchesOracle;
+import org.trustquorum.sim.check.ShareMatchesDigest;
+import org.trustquorum.sim.check.StaleExitIgnored;
+import org.trustquorum.sim.check.TrackerClearedOnExit;
+import org.trustquorum.sim.check.Violation;
+import org.trustquorum.sim.log.EventLog;
+import org.trustquorum.sim.log.EventSink;
+import org.trustquorum.sim.scenario.Entry;
+import org.trustquorum.sim.scenario.FaultMix;
+import org.trustquorum.sim.scenario.Schedule;
+
+/**
+ * One deterministic run: N node engines, a simulated network, the control plane, the schedule's
+ * scenario steps and faults, and the invariants, all driven by a discrete-event loop in virtual
+ * milliseconds. Single-threaded; a function of its {@link RunSpec} alone.
+ *
+ * <p>Each engine is driven exactly as the runtime drives it: step; if the step persists, make it
+ * durable first; then release the outputs in order; then arm one timer for the engine's next
+ * deadline. (The {@link Mutation#REPLY_BEFORE_PERSIST} mutant swaps the middle two.)
+ */
+public final class Simulation {
+    /** Every node listens on this port of its own bootstrap address 10.0.0.(index+1). */
+    public static final int PORT = 12_345;
+    /** After the heal the rack must converge within this much virtual time. */
+    public static final long LIVENESS_BOUND_MS = 300_000;
+    public static final long LIVENESS_POLL_MS = 250;
+    /** Livelock guard. */
+    public static final long MAX_EVENTS = 40_000_000;
+    /** An operator asks again this often while a node collects shares for the rack secret. */
+    public static final long LOAD_RETRY_MS = 200;
+    public static final int LOAD_MAX_ATTEMPTS = 40;
+    public static final long KEEPALIVE_SWEEP_MS = 1_000;
+    /** Timers fire on time in the simulator; this only absorbs same-millisecond ordering. */
+    public static final long KEEPALIVE_SLACK_MS = 5;
+    public static final long PROXY_DEADLINE_SLACK_MS = 5;
+    /** An armed mid-step crash that finds no persisting step within this long hits between events. */
+    public static final long ARMED_CRASH_FALLBACK_MS = 5_000;
+    /** A reconfiguration entry that finds the control plane busy (or down) tries again this much later. */
+    public static final long RECONFIGURE_RETRY_MS = 1_000;
+    /** The end that closes a connection learns of its own exit within this long. */
+    public static final long CLOSE_EXIT_DELAY_MAX_MS = 2;
+    /** Usual delay between handshake completion and an end learning it. */
+    public static final long ESTABLISH_DELAY_MAX_MS = 2;
+    /** Margin on top of the §4.1 exit bound (inactivity timeout + worst exit, frame and establish delays). */
+    public static final long LOSS_EXIT_MARGIN_MS = 100;
+    /** Operator calls reach the local node after this long. */
+    public static final long LOCAL_CALL_DELAY_MS = 1;
+    /** A drawn reconfiguration adds at most this many nodes ... */
+    public static final int MAX_ADDED_PER_RECONFIGURATION = 2;
+    /** ... and removes at most this many members. */
+    public static final int MAX_REMOVED_PER_RECONFIGURATION = 2;
+    private static final int PERCENT = 100;
+
+    private static final Input.TimerFired TIMER = new Input.TimerFired();
+    /** A self-check of the network model (a simulator bug, not an engine bug). */
+    public static final String NETWORK_MODEL = "network-model";
+
+    // digest record tags
+    private static final int T_STEP = 1;
+    private static final int T_DIAL = 2;
+    private static final int T_LOST = 3;
+    private static final int T_CRASH = 4;
+    private static final int T_RESTART = 5;
+    private static final int T_CP_CALL = 6;
+    private static final int T_CP_ANSWER = 7;
+    private static final int T_CP_CRASH = 8;
+    private static final int T_CP_RESTART = 9;
+    private static final int T_ENTRY = 10;
+    private static final int T_HEAL = 11;
+    private static final int T_TERMINATE = 12;
+    private static final int T_CP_RECONFIGURE = 13;
+    private static final int T_END = 14;
+
+    private enum Phase { SAFETY, LIVENESS }
+
+    private final RunSpec spec;
+    private final long seed;
+    private final Schedule schedule;
+    private final FaultMix mix;
+    private final Mutation mutant;
+    private final EngineLimits limits;
+    private final EventSink sink;
+    private final EventLog log = new EventLog();
+    private final EventQueue queue = new EventQueue();
+    private final SplittableRandom net;
+    private final SimNode[] nodes;
+    private final Map<PeerAddress, SimNode> byAddress = new HashMap<>();
+    private final Map<NodeId, SimNode> byId = new HashMap<>();
+    private final Input.PeersChanged peers;
+    private final boolean[] bootstrap;
+    /** Members of any configuration the control plane decided to commit (removed ones are expunged). */
+    private final boolean[] everCommittedMember;
+    private Configuration lastSeenCommitted;
+    private final long[][] blockedUntil;
+    private final long[][] stallUntil;
+    private final long[] freezeUntil;
+    private final long lossExitBoundMs;
+    private final OneConfigPerEpoch oneConfigPerEpoch = new OneConfigPerEpoch();
+    private final SecretOracle oracle = new SecretOracle();
+    private final EnumMap<Race, Long> races = new EnumMap<>(Race.class);
+    private final EnumMap<Stat, Long> stats = new EnumMap<>(Stat.class);
+    private final List<Object[]> deferredSecrets = new ArrayList<>();
+
+    private long now;
+    private long events;
+    private boolean finished;
+    private Phase phase = Phase.SAFETY;
+    private long livenessStartMs;
+    private long nextConnId = 1;
+    private long nextReplyId = 1;
+    private long netConfigGeneration;
+
+    // control plane
+    private final RackId rackId;
+    private ControlPlane cp;
+    private boolean cpUp;
+    private int cpLife;
+    private CpLedger cpDurable;
+    private long cpTimerAt = Long.MAX_VALUE;
+    private long cpTimerToken;
+
+    private EngineCallRecorder recorder;
+
+    // per step
+    private boolean structural;
+    private final List<SimConn.End> closedThisStep = new ArrayList<>();
+
+    public Simulation(RunSpec spec) {
+        this(spec, null);
+    }
+
+    /** With a sink that receives a readable rendering of every event (for --events and --trace-dir). */
+    public Simulation(RunSpec spec, EventSink sink) {
+        this.spec = spec;
+        this.seed = spec.seed();
+        this.schedule = spec.schedule();
+        this.mix = schedule.mix();
+        this.mutant = spec.mutant();
+        this.limits = mix.engineLimits();
+        this.sink = sink;
+        this.net = Streams.stream(seed, Streams.NETWORK);
+        int n = schedule.nodes();
+        this.nodes = new SimNode[n];
+        this.bootstrap = new boolean[n];
+        this.everCommittedMember = new boolean[n];
+        this.blockedUntil = new long[n][n];
+        this.stallUntil = new long[n][n];
+        this.freezeUntil = new long[n];
+        List<PeerAddress> addresses = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            NodeId id = nodeId(i);
+            PeerAddress address = address(i);
+            nodes[i] = new SimNode(i, n, id, address);
+            byAddress.put(address, nodes[i]);
+            byId.put(id, nodes[i]);
+            addresses.add(address);
+        }
+        this.peers = new Input.PeersChanged(new TreeSet<>(addresses));
+        for (int i : schedule.initialMembers()) {
+            bootstrap[i] = true;
+        }
+        this.rackId = RackId.random(Streams.stream(seed, Streams.RACK));
+        this.lossExitBoundMs = limits.inactivityTimeoutMs() + Math.max(mix.exitDelayMaxMs(), mix.slowExitMaxMs())
+                + mix.netDelayMaxMs() + mix.establishSlowMaxMs() + LOSS_EXIT_MARGIN_MS;
+    }
+
+    /** The id of simulated node {@code index}. */
+    public static NodeId nodeId(int index) {
+        return new NodeId("tq-sim", String.format("node-%02d", index));
+    }
+
+    /** The bootstrap address of simulated node {@code index}. */
+    public static PeerAddress address(int index) {
+        return new PeerAddress("10.0.0." + (index + 1), PORT);
+    }
+
+    public RunSpec spec() {
+        return spec;
+    }
+
+    /** Records every engine call of the run (benchmarks only); call before {@link #run()}. */
+    public Simulation recordEngineCalls(EngineCallRecorder r) {
+        this.recorder = r;
+        return this;
+    }
+
+    /** Runs to the end (convergence after the heal, or the first violation). */
+    public RunResult run() {
+        String check = null;
+        String message = null;
+        try {
+            start();
+            while (!finished) {
+                Ev ev = queue.poll();
+                if (ev == null) {
+                    throw Liveness.notConverged(now - livenessStartMs, "nothing left to happen");
+                }
+                now = ev.at;
+                if (++events > MAX_EVENTS) {
+                    throw EventBound.exceeded(MAX_EVENTS, now);
+                }
+                dispatch(ev);
+            }
+            checkDeferredSecrets();
+        } catch (Violation v) {
+            check = v.check();
+            message = v.getMessage();
+        } catch (RuntimeException e) {
+            check = "simulator-error";
+            StackTraceElement[] st = e.getStackTrace();
+            message = e + (st.length > 0 ? " at " + st[0] : "");
+        }
+        log.record(T_END, now, check == null ? 0 : check.hashCode(), events, 0, 0);
+        if (sink != null) {
+            if (check == null) {
+                sink.event(now, "converged", "events", events);
+            } else {
+                sink.event(now, "violation", "check", check, "message", message);
+            }
+        }
+        finalStats();
+        return new RunResult(seed, check, message, now, events, log.digestHex(), races, stats, now);
+    }
+
+    private void count(Stat s) {
+        stats.merge(s, 1L, Long::sum);
+    }
+
+    private void finalStats() {
+        Configuration latest = cp != null ? cp.latestCommitted() : cpDurable == null ? null : cpDurable.latestCommitted();
+        if (latest != null) {
+            stats.put(Stat.FINAL_EPOCH, latest.epoch().value());
+            long mask = 0;
+            for (NodeId m : latest.memberIds()) {
+                mask |= 1L << byId.get(m).index;
+            }
+            stats.put(Stat.FINAL_MEMBERS, mask);
+        }
+        long expunged = 0;
+        for (SimNode n : nodes) {
+            if (n.ledger.durable().isExpunged()) {
+                expunged++;
+            }
+        }
+        stats.put(Stat.EXPUNGED_NODES, expunged);
+    }
+
+    // =============================================================================================
+    // Start, dispatch
+
+    private void start() {
+        if (sink != null) {
+            sink.event(0, "start", "seed", seed, "nodes", schedule.nodes(), "mutant", mutant.cliName(),
+                    "rack", rackId.toString(), "initial", names(schedule.initialMembers()), "threshold",
+                    schedule.initialThreshold(), "safetyMs", mix.safetyMs());
+        }
+        for (SimNode n : nodes) {
+            boot(n);
+        }
+        List<NodeId> bootIds = new ArrayList<>();
+        for (int i : schedule.initialMembers()) {
+            bootIds.add(nodes[i].id);
+        }
+        cp = new ControlPlane(rackId, bootIds, Streams.stream(seed, Streams.CONTROL_PLANE, 0, 0));
+        cpUp = true;
+        Result<Epoch, String> first = cp.reconfigure(bootIds, schedule.initialThreshold(), now);
+        log.record(T_CP_RECONFIGURE, now, first.isOk() ? first.orElseThrow().value() : -1, bootIds.size(),
+                schedule.initialThreshold(), 0);
+        cpAfter();
+        for (Entry e : schedule.entries()) {
+            queue.add(new Ev.ScheduleEntry(e.atMs(), e));
+        }
+        queue.add(new Ev.Heal(mix.safetyMs()));
+        queue.add(new Ev.KeepaliveSweep(KEEPALIVE_SWEEP_MS));
+    }
+
+    private void dispatch(Ev ev) {
+        switch (ev) {
+            case Ev.Timer t -> onTimer(t);
+            case Ev.Accept a -> onAccept(a.conn);
+            case Ev.Handshake h -> onHandshake(h.conn);
+            case Ev.Establish e -> onEstablish(e.end);
+            case Ev.Exit x -> onExit(x.end, x.cause);
+            case Ev.Flush f -> onFlush(f);
+            case Ev.Arrive a -> onArrive(a);
+            case Ev.ApiCall c -> onApiCall(c);
+            case Ev.CpAnswer a -> onCpAnswer(a);
+            case Ev.CpTimer t -> onCpTimer(t);
+            case Ev.ScheduleEntry s -> onEntry(s.entry);
+            case Ev.Restart r -> {
+                if (!r.node.up && r.node.life == r.life) {
+                    restart(r.node);
+                }
+            }
+            case Ev.CpRestart r -> {
+                if (!cpUp && r.cpLife == cpLife) {
+                    restartCp();
+                }
+            }
+            case Ev.CrashFallback c -> {
+                if (c.node.up && c.node.life == c.life && c.node.armedCrash != null) {
+                    crash(c.node, c.node.armedDownMs, "fallback");
+                }
+            }
+            case Ev.LoadRetry l -> onLoadRetry(l);
+            case Ev.ProxyDeadline p -> {
+                if (p.node.up && p.node.life == p.life && p.node.pending.containsKey(p.replyId)) {
+                    throw ProxyCallCompletes.overdue(p.node.name, p.replyId, now - p.issuedAt);
+                }
+            }
+            case Ev.LossDeadline l -> {
+                if (l.end.alive() && !l.end.exitDelivered) {
+                    throw LossFollowedByExit.overdue(l.end.node.name, l.end.inc, l.end.lostAt, lossExitBoundMs);
+                }
+            }
+            case Ev.KeepaliveSweep k -> onKeepaliveSweep();
+            case Ev.Heal h -> onHeal();
+            case Ev.LivenessPoll p -> onLivenessPoll();
+        }
+    }
+
+    // =============================================================================================
+    // Driving one engine
+
+    private void boot(SimNode n) {
+        if (recorder != null) {
+            recorder.boot(n.index, n.life, now, n.ledger.durable());
+        }
+        n.engine = new NodeEngine(n.id, n.address, n.ledger.durable(), limits,
+                Streams.stream(seed, Streams.NODE, n.index, n.life), mutant);
+        n.up = true;
+        log.record(T_RESTART, now, n.index, n.life, n.ledger.generation(), 0);
+        if (sink != null) {
+            sink.event(now, n.life == 0 ? "boot" : "restart", "node", n.name, "life", n.life, "generation",
+                    n.ledger.generation());
+        }
+        Step s = step(n, peers);
+        if (s != null) {
+            finishStep(n, s);
+        }
+    }
+
+    /**
+     * Steps a node's engine and handles the step as the runtime would. Returns null if the node
+     * crashed during the step (an armed mid-step crash).
+     */
+    private Step step(SimNode n, Input in) {
+        Step s;
+        if (recorder != null) {
+            recorder.step(n.index, now, in);
+        }
+        try {
+            s = n.engine.step(in, now);
+        } catch (RuntimeException e) {
+            throw EngineException.of(n.name, String.valueOf(in), e);
+        }
+        return handle(n, in, s) ? s : null;
+    }
+
+    /** Persist, release, crash point. {@code in} is null for an accept. Returns false if the node crashed. */
+    private boolean handle(SimNode n, Input in, Step s) {
+        List<Output> outputs = s.afterPersist();
+        PersistentState persist = s.persist();
+        log.record(T_STEP, now, ((long) n.index << 32) | n.life, inputCode(in), inputDetail(in),
+                ((long) outputs.size() << 1) | (persist != null ? 1 : 0));
+        if (sink != null) {
+            sink.event(now, "step", "node", n.name, "input", describe(in), "outputs", outputs.size(), "persist",
+                    persist != null);
+        }
+        // Steps that can change the connection table, the tracker or the protocol's peer set get the
+        // full structural checks; the common ping/frame/flush/timer steps only the cheap ones.
+        structural = in == null || in instanceof Input.ConnEstablished || in instanceof Input.ConnExited
+                || in instanceof Input.PeersChanged || in instanceof Input.Shutdown
+                || in instanceof Input.ApiCall call && call.request() instanceof ApiRequest.Proxy;
+        closedThisStep.clear();
+        Entry.CrashPoint armed = persist != null ? n.armedCrash : null;
+        if (armed == Entry.CrashPoint.AFTER_PERSIST || armed == Entry.CrashPoint.TORN_PERSIST) {
+            races.merge(armed == Entry.CrashPoint.TORN_PERSIST ? Race.TORN_WRITE : Race.CRASH_AFTER_PERSIST, 1L,
+                    Long::sum);
+            if (mutant == Mutation.REPLY_BEFORE_PERSIST) {
+                // The mutant releases first: the outputs leave the node, then it dies before the write.
+                release(n, in, outputs);
+                flushEverything(n);
+            } else if (armed == Entry.CrashPoint.TORN_PERSIST) {
+                n.ledger.tornWrite();
+            } else {
+                persist(n, persist);
+            }
+            crash(n, n.armedDownMs, armed.name());
+            return false;
+        }
+        if (mutant == Mutation.REPLY_BEFORE_PERSIST) {
+            release(n, in, outputs);
+            if (persist != null) {
+                persist(n, persist);
+            }
+        } else {
+            if (persist != null) {
+                persist(n, persist);
+            }
+            release(n, in, outputs);
+        }
+        return true;
+    }
+
+    /** Checks that run after every step of a live node, then re-arms its timer. */
+    private void finishStep(SimNode n, Step s) {
+        if (!n.up) {
+            return;
+        }
+        NotCoordinatingWhileComputing.check(n.name, n.engine.protocol());
+        if (structural) {
+            for (SimConn.End e : closedThisStep) {
+                TrackerClearedOnExit.check(n.name, e.inc, n.engine.connections().tracker());
+            }
+            checkConnectionView(n);
+            EngineInvariants.check(n.name, n.engine);
+        }
+        armTimer(n);
+    }
+
+    private void armTimer(SimNode n) {
+        long d = n.engine.nextDeadlineMs();
+        if (d == n.timerAt) {
+            return;
+        }
+        n.timerAt = d;
+        n.timerToken++;
+        if (d != Long.MAX_VALUE) {
+            queue.add(new Ev.Timer(Math.max(d, now), n, n.life, n.timerToken));
+        }
+    }
+
+    /**
+     * The engine's connected peers are exactly the simulator's open ends: every open end is
+     * established in the engine for its peer, and the engine has no other connected peer. (The
+     * engine's own invariants, checked in the same step, make each established incarnation its
+     * peer's current one.) Looks up incarnations, not node ids, to stay cheap.
+     */
+    private void checkConnectionView(SimNode n) {
+        var table = n.engine.connections().table();
+        int open = 0;
+        for (SimConn.End e : n.openByPeer) {
+            if (e != null) {
+                open++;
+                NodeId peer = table.establishedPeer(e.inc);
+                if (peer == null || !peer.equals(e.peerNode().id)) {
+                    ConnectionViewMatches.check(n.name, e.peerNode().id, e.inc, table);
+                }
+            }
+        }
+        int connected = table.connectedPeers().size();
+        if (connected != open) {
+            for (SimNode p : nodes) {
+                if (p != n) {
+                    SimConn.End e = n.openByPeer[p.index];
+                    ConnectionViewMatches.check(n.name, p.id, e == null ? -1 : e.inc, table);
+                }
+            }
+        }
+    }
+
+    private void persist(SimNode n, PersistentState next) {
+        PersistentState before = n.ledger.durable();
+        ExpungedIsFinal.check(n.name, before, next);
+        NoConfigBelowCommit.check(n.name, before, next);
+        CommittedImpliesPrepared.check(n.name, next);
+        ShareMatchesDigest.check(n.id, next, before);
+        oneConfigPerEpoch.onPersist(n.name, next);
+        n.ledger.write(next);
+        if (sink != null) {
+            sink.event(now, "persist", "node", n.name, "generation", n.ledger.generation(), "configs",
+                    epochs(next.configs().stream().map(Configuration::epoch).toList()), "shares",
+                    epochs(next.shares().stream().map(EpochShare::epoch).toList()), "commits", epochs(next.commits()),
+                    "expunged", next.expunged() == null ? null : next.expunged().epoch().value());
+        }
+    }
+
+    private void release(SimNode n, Input in, List<Output> outputs) {
+        for (int i = 0; i < outputs.size(); i++) {
+            switch (outputs.get(i)) {
+                case Output.Dial d -> {
+                    structural = true;
+                    onDial(n, d);
+                }
+                case Output.SendFrame f -> onSend(n, in, f);
+                case Output.CloseConn c -> {
+                    structural = true;
+                    onClose(n, c);
+                }
+                case Output.Reply r -> onReply(n, r);
+                case Output.RaiseAlarm a -> throw NoAlarms.raised(n.name, a.alarm());
+                case Output.TraceEvent t -> {
+                    if (sink != null) {
+                        sink.event(now, "trace", "node", n.name, "what", t.kind(), "detail", t.detail());
+                    }
+                }
+            }
+        }
+    }
+
+    private void onTimer(Ev.Timer t) {
+        SimNode n = t.node;
+        if (!n.up || n.life != t.life || t.token != n.timerToken) {
+            return;
+        }
+        n.timerAt = Long.MAX_VALUE;
+        Step s = step(n, TIMER);
+        if (s != null) {
+            finishStep(n, s);
+        }
+    }
+
+    // =============================================================================================
+    // Network
+
+    private int netDelay() {
+        return 1 + net.nextInt(mix.netDelayMaxMs());
+    }
+
+    private long exitDelay() {
+        if (mix.slowExitPercent() > 0 && net.nextInt(100) < mix.slowExitPercent()) {
+            return net.nextInt(mix.slowExitMaxMs() + 1);
+        }
+        return net.nextInt(mix.exitDelayMaxMs() + 1);
+    }
+
+    private long establishDelay() {
+        if (mix.establishSlowPercent() > 0 && net.nextInt(100) < mix.establishSlowPercent()) {
+            return net.nextInt(mix.establishSlowMaxMs() + 1);
+        }
+        return net.nextInt((int) ESTABLISH_DELAY_MAX_MS + 1);
+    }
+
+    private long handshakeDelay() {
+        if (mix.slowHandshakePercent() > 0 && net.nextInt(100) < mix.slowHandshakePercent()) {
+            return FaultMix.SLOW_HANDSHAKE_MIN_MS
+                    + net.nextLong(FaultMix.SLOW_HANDSHAKE_MAX_MS - FaultMix.SLOW_HANDSHAKE_MIN_MS + 1);
+        }
+        return 1 + net.nextInt(mix.handshakeDelayMaxMs());
+    }
+
+    private boolean blocked(SimNode from, SimNode to) {
+        return now < blockedUntil[from.index][to.index];
+    }
+
+    private boolean blockedEither(SimNode a, SimNode b) {
+        return blocked(a, b) || blocked(b, a);
+    }
+
+    private void onDial(SimNode n, Output.Dial d) {
+        SimNode target = byAddress.get(d.address());
+        SimConn c = new SimConn(nextConnId++, n, target);
+        SimConn.End e = new SimConn.End(c, SimConn.DIALER, n, n.life, d.incarnation(), now);
+        c.ends[SimConn.DIALER] = e;
+        if (n.ends.put(d.incarnation(), e) != null) {
+            throw new Violation(EngineInvariants.NAME, n.name + " dialed on incarnation " + d.incarnation()
+                    + ", which it had already allocated");
+        }
+        log.record(T_DIAL, now, n.index, d.incarnation(), target == null ? -1 : target.index, c.id);
+        if (sink != null) {
+            sink.event(now, "dial", "node", n.name, "inc", d.incarnation(), "peer", target == null ? null : target.name);
+        }
+        if (target == null || !target.up || blockedEither(n, target)) {
+            c.terminated = true;
+            scheduleExit(e, now + 1 + net.nextInt(mix.dialFailDelayMaxMs()), ExitCause.DIAL_FAILED);
+            return;
+        }
+        queue.add(new Ev.Accept(now + netDelay(), c));
+    }
+
+    private void onAccept(SimConn c) {
+        if (c.terminated) {
+            return;
+        }
+        SimConn.End d = c.ends[SimConn.DIALER];
+        SimNode t = c.nodes[SimConn.ACCEPTOR];
+        if (!d.alive()) {
+            c.terminated = true;
+            return;
+        }
+        if (!t.up || blockedEither(d.node, t)) {
+            c.terminated = true;
+            scheduleExit(d, now + 1 + net.nextInt(mix.dialFailDelayMaxMs()), ExitCause.DIAL_FAILED);
+            return;
+        }
+        if (t.openByPeer[d.node.index] != null) {
+            races.merge(Race.ACCEPT_BEFORE_OLD_EXIT, 1L, Long::sum);
+        }
+        NodeEngine.Accepted acc;
+        if (recorder != null) {
+            recorder.accept(t.index, now);
+        }
+        try {
+            acc = t.engine.acceptInbound(now);
+        } catch (RuntimeException ex) {
+            throw EngineException.of(t.name, "accept", ex);
+        }
+        SimConn.End a = new SimConn.End(c, SimConn.ACCEPTOR, t, t.life, acc.incarnation(), now);
+        c.ends[SimConn.ACCEPTOR] = a;
+        if (t.ends.put(acc.incarnation(), a) != null) {
+            throw new Violation(EngineInvariants.NAME, t.name + " accepted on incarnation " + acc.incarnation()
+                    + ", which it had already allocated");
+        }
+        if (sink != null) {
+            sink.event(now, "accept", "node", t.name, "inc", acc.incarnation(), "peer", d.node.name);
+        }
+        if (handle(t, null, acc.step())) {
+            finishStep(t, acc.step());
+        }
+        if (!c.terminated) {
+            queue.add(new Ev.Handshake(now + handshakeDelay(), c));
+        }
+    }
+
+    private void onHandshake(SimConn c) {
+        if (c.terminated) {
+            return;
+        }
+        c.handshakeDone = true;
+        for (SimConn.End e : c.ends) {
+            long at = Math.max(now + establishDelay(), e.lastEventAt);
+            e.lastEventAt = at;
+            queue.add(new Ev.Establish(at, e));
+        }
+    }
+
+    private void onEstablish(SimConn.End e) {
+        if (!e.alive()) {
+            return;
+        }
+        SimNode n = e.node;
+        SimNode p = e.peerNode();
+        boolean closed = e.closedByEngine || e.exitDelivered;
+        SimConn.End old = n.openByPeer[p.index];
+        if (sink != null) {
+            sink.event(now, "established", "node", n.name, "inc", e.inc, "peer", p.name, "late", closed);
+        }
+        if (closed) {
+            races.merge(Race.ESTABLISHED_AFTER_CLOSE, 1L, Long::sum);
+        } else {
+            if (old != null) {
+                races.merge(Race.DUPLICATE_ESTABLISHED, 1L, Long::sum);
+            }
+            e.open = true;
+            e.establishDelivered = true;
+            e.lastPingAt = now;
+            n.openByPeer[p.index] = e;
+        }
+        Step s = step(n, new Input.ConnEstablished(e.inc, p.id));
+        if (s == null) {
+            return;
+        }
+        if (closed) {
+            NoEstablishAfterClose.check(n.name, e.inc, n.engine.connections().table(), p.id,
+                    n.openByPeer[p.index] != null, n.engine.status().connectedPeers());
+        } else if (old != null && old.open) {
+            throw OneConnectionPerPeer.twoOpen(n.name, p.name, old.inc, e.inc);
+        }
+        finishStep(n, s);
+    }
+
+    private void onExit(SimConn.End e, ExitCause cause) {
+        if (!e.alive()) {
+            return;
+        }
+        SimNode n = e.node;
+        SimNode p = e.peerNode();
+        n.ends.remove(e.inc);
+        boolean wasOpen = e.open;
+        e.open = false;
+        e.exitDelivered = true;
+        if (n.openByPeer[p.index] == e) {
+            n.openByPeer[p.index] = null;
+        }
+        if (e.replaced && n.openByPeer[p.index] != null) {
+            races.merge(Race.STALE_EXIT_AFTER_REPLACEMENT, 1L, Long::sum);
+        }
+        if (cause == ExitCause.HANDLER_EXCEPTION) {
+            races.merge(Race.HANDLER_EXCEPTION_EXIT, 1L, Long::sum);
+        }
+        var tracker = n.engine.connections().tracker();
+        if (!e.closedByEngine && tracker.size() > 0 && tracker.incarnations().contains(e.inc)) {
+            races.merge(Race.TRACKER_FAILED_ON_EXIT, 1L, Long::sum);
+        }
+        if (sink != null) {
+            sink.event(now, "exited", "node", n.name, "inc", e.inc, "peer", p.name, "cause", cause.name(), "current",
+                    wasOpen);
+        }
+        Step s = step(n, new Input.ConnExited(e.inc, cause));
+        if (s == null) {
+            return;
+        }
+        ExitIsProcessed.check(n.name, e.inc, cause, wasOpen ? p.id : null, n.engine.connections().table());
+        if (!wasOpen && e.establishDelivered) {
+            StaleExitIgnored.check(n.name, e.inc, p.id, n.openByPeer[p.index] != null,
+                    n.engine.status().connectedPeers());
+        }
+        TrackerClearedOnExit.check(n.name, e.inc, n.engine.connections().tracker());
+        finishStep(n, s);
+    }
+
+    private void onSend(SimNode n, Input in, Output.SendFrame f) {
+        SimConn.End e = n.ends.get(f.incarnation());
+        WireMsg msg = f.msg();
+        if (e == null) {
+            throw NoSendAfterClose.of(n.name, f.incarnation(), WireMsg.kind(msg), "has exited or was never allocated");
+        }
+        if (e.closedByEngine) {
+            throw NoSendAfterClose.of(n.name, f.incarnation(), WireMsg.kind(msg), "the engine had closed");
+        }
+        if (!e.open) {
+            throw NoSendAfterClose.of(n.name, f.incarnation(), WireMsg.kind(msg), "is not established");
+        }
+        SimConn c = e.conn;
+        switch (msg) {
+            case WireMsg.Ping ping -> e.lastPingAt = now;
+            case WireMsg.Protocol p -> {
+                if (p.msg() instanceof PeerMsg.PrepareAck ack) {
+                    AckedPrepareIsDurable.check(n.name, ack.epoch(), n.ledger.durable());
+                    NoStaleAck.check(n.name, ack.epoch(), n.ledger.durable());
+                }
+            }
+            case WireMsg.ProxyRequest pr -> {
+                ProxyRequestHasCall.check(n.name, in, e.peerNode().id, pr);
+                if (c.dirDead[e.side]) {
+                    races.merge(Race.PROXY_SEND_INTO_BROKEN_CONNECTION, 1L, Long::sum);
+                }
+            }
+            case WireMsg.NetworkConfig nc -> { }
+            case WireMsg.ProxyResponse pr -> { }
+        }
+        if (sink != null) {
+            sink.event(now, "send", msgFields(n, e, msg));
+        }
+        e.unflushed++;
+        if (c.dirDead[e.side]) {
+            lose(e, msg);
+            return;
+        }
+        c.queue[e.side].add(msg);
+        scheduleFlush(c, e.side);
+    }
+
+    private void scheduleFlush(SimConn c, int dir) {
+        if (c.flushScheduled[dir]) {
+            return;
+        }
+        c.flushScheduled[dir] = true;
+        long at = Math.max(now, heldUntil(c, dir));
+        queue.add(new Ev.Flush(at, c, dir, ++c.flushToken[dir]));
+    }
+
+    /** Until when frames of direction {@code dir} stay in the sender's queue (stall or freeze). */
+    private long heldUntil(SimConn c, int dir) {
+        int from = c.nodes[dir].index;
+        return Math.max(stallUntil[from][c.nodes[1 - dir].index], freezeUntil[from]);
+    }
+
+    private void onFlush(Ev.Flush f) {
+        SimConn c = f.conn;
+        int dir = f.dir;
+        if (f.token != c.flushToken[dir]) {
+            return;
+        }
+        c.flushScheduled[dir] = false;
+        SimConn.End s = c.ends[dir];
+        if (s == null || !s.alive() || c.queue[dir].isEmpty()) {
+            return;
+        }
+        long stall = heldUntil(c, dir);
+        if (stall > now) {
+            c.flushScheduled[dir] = true;
+            queue.add(new Ev.Flush(stall, c, dir, ++c.flushToken[dir]));
+            return;
+        }
+        if (c.dirDead[dir]) {
+            WireMsg first = c.queue[dir].peek();
+            c.queue[dir].clear();
+            lose(s, first);
+            return;
+        }
+        SimConn.End r = c.ends[1 - dir];
+        int count = c.queue[dir].size();
+        WireMsg m;
+        while ((m = c.queue[dir].poll()) != null) {
+            long at = Math.max(now + netDelay(), r.lastEventAt);
+            r.lastEventAt = at;
+            queue.add(new Ev.Arrive(at, c, dir, m));
+        }
+        s.unflushed -= count;
+        if (s.closedByEngine || s.exitDelivered) {
+            return;
+        }
+        SimNode n = s.node;
+        Step st = step(n, new Input.FramesFlushed(s.inc, count));
+        if (st == null) {
+            return;
+        }
+        if (n.ends.get(s.inc) == s && !s.closedByEngine) {
+            QueueAccounting.check(n.name, s.inc, s.unflushed, n.engine.connections().table());
+        }
+        finishStep(n, st);
+    }
+
+    private void onArrive(Ev.Arrive a) {
+        SimConn c = a.conn;
+        SimConn.End r = c.ends[1 - a.dir];
+        SimConn.End s = c.ends[a.dir];
+        if (!r.alive()) {
+            return;
+        }
+        if (c.dirDead[a.dir] || r.closedByEngine || r.exitDelivered) {
+            lose(s, a.msg);
+            return;
+        }
+        long heldUntil = blockedUntil[s.node.index][r.node.index];
+        if (now < heldUntil) {
+            // One-way partition: the frame is held (TCP keeps retransmitting) until it heals; if the
+            // receiver gives up on the connection first (inactivity), the frame is lost with it.
+            queue.add(new Ev.Arrive(heldUntil, c, a.dir, a.msg));
+            return;
+        }
+        if (a.msg instanceof WireMsg.ProxyRequest) {
+            races.merge(Race.PROXIED_REQUEST_RECEIVED, 1L, Long::sum);
+        }
+        if (sink != null) {
+            sink.event(now, "recv", msgFields(r.node, r, a.msg));
+        }
+        Step st = step(r.node, new Input.FrameReceived(r.inc, a.msg));
+        if (st != null) {
+            finishStep(r.node, st);
+        }
+    }
+
+    /** A frame sent on {@code sender} was lost: its exit must follow within the §4.1 bound. */
+    private void lose(SimConn.End sender, WireMsg msg) {
+        count(Stat.FRAMES_LOST);
+        log.record(T_LOST, now, sender.node.index, sender.inc, sender.conn.id, 0);
+        if (sink != null) {
+            sink.event(now, "lost", "node", sender.node.name, "inc", sender.inc, "peer", sender.peerNode().name,
+                    "msg", msg == null ? null : WireMsg.kind(msg));
+        }
+        if (sender.lostAt < 0 && sender.alive() && !sender.exitDelivered && !sender.closedByEngine) {
+            sender.lostAt = now;
+            queue.add(new Ev.LossDeadline(now + lossExitBoundMs, sender));
+        }
+    }
+
+    private void onClose(SimNode n, Output.CloseConn close) {
+        SimConn.End e = n.ends.get(close.incarnation());
+        if (e == null) {
+            throw new Violation(ExitIsProcessed.NAME, n.name + " closed incarnation " + close.incarnation()
+                    + " after its exit was delivered (or it was never allocated)");
+        }
+        if (e.closedByEngine) {
+            throw new Violation(ExitIsProcessed.NAME, n.name + " closed incarnation " + close.incarnation() + " twice");
+        }
+        e.closedByEngine = true;
+        e.open = false;
+        SimNode p = e.peerNode();
+        if (n.openByPeer[p.index] == e) {
+            n.openByPeer[p.index] = null;
+        }
+        if (close.cause() == ExitCause.REPLACED) {
+            e.replaced = true;
+        }
+        if (close.cause() == ExitCause.QUEUE_OVERFLOW) {
+            races.merge(Race.QUEUE_OVERFLOW_CLOSE, 1L, Long::sum);
+        }
+        closedThisStep.add(e);
+        if (sink != null) {
+            sink.event(now, "close", "node", n.name, "inc", e.inc, "peer", p.name, "cause", close.cause().name());
+        }
+        SimConn c = e.conn;
+        log.record(T_TERMINATE, now, n.index, e.inc, c.id, close.cause().ordinal());
+        c.terminated = true;
+        c.queue[e.side].clear();
+        c.dirDead[1 - e.side] = true;
+        scheduleExit(e, now + net.nextInt((int) CLOSE_EXIT_DELAY_MAX_MS + 1), close.cause());
+        SimConn.End other = e.other();
+        if (other != null && other.alive()) {
+            scheduleExit(other, now + exitDelay(), ExitCause.CLEAN_CLOSE);
+        }
+    }
+
+    /** Tears a connection down under both ends: frames in flight are lost both ways. */
+    private void abort(SimConn c, ExitCause dialerCause, ExitCause acceptorCause) {
+        c.terminated = true;
+        c.dirDead[0] = true;
+        c.dirDead[1] = true;
+        log.record(T_TERMINATE, now, -1, c.id, dialerCause.ordinal(), acceptorCause.ordinal());
+        for (int side = 0; side < 2; side++) {
+            SimConn.End e = c.ends[side];
+            if (e == null || !e.alive()) {
+                continue;
+            }
+            if (!c.queue[side].isEmpty()) {
+                WireMsg first = c.queue[side].peek();
+                c.queue[side].clear();
+                lose(e, first);
+            }
+            scheduleExit(e, now + exitDelay(), side == SimConn.DIALER ? dialerCause : acceptorCause);
+        }
+    }
+
+    private void scheduleExit(SimConn.End e, long at, ExitCause cause) {
+        if (e.exitScheduled) {
+            return;
+        }
+        e.exitScheduled = true;
+        long t = Math.max(at, e.lastEventAt);
+        e.lastEventAt = t;
+        queue.add(new Ev.Exit(t, e, cause));
+    }
+
+    /** Live, non-terminated connections between two nodes (each once), in allocation order. */
+    private List<SimConn> connectionsBetween(SimNode a, SimNode b) {
+        List<SimConn> out = new ArrayList<>();
+        for (SimConn.End e : a.ends.values()) {
+            if (e.peerNode() == b && !e.conn.terminated && !out.contains(e.conn)) {
+                out.add(e.conn);
+            }
+        }
+        for (SimConn.End e : b.ends.values()) {
+            if (e.peerNode() == a && !e.conn.terminated && !out.contains(e.conn)) {
+                out.add(e.conn);
+            }
+        }
+        return out;
+    }
+
+    private void abortBetween(SimNode a, SimNode b) {
+        for (SimConn c : connectionsBetween(a, b)) {
+            abort(c, ExitCause.ABORTED, ExitCause.ABORTED);
+        }
+    }
+
+    /** For the REPLY_BEFORE_PERSIST mutant's crash: what was released made it onto the wire. */
+    private void flushEverything(SimNode n) {
+        for (SimConn.End e : n.ends.values()) {
+            SimConn c = e.conn;
+            int dir = e.side;
+            if (c.queue[dir].isEmpty() || c.dirDead[dir]) {
+                continue;
+            }
+            SimConn.End r = c.ends[1 - dir];
+            WireMsg m;
+            while ((m = c.queue[dir].poll()) != null) {
+                long at = Math.max(now + netDelay(), r.lastEventAt);
+                r.lastEventAt = at;
+                queue.add(new Ev.Arrive(at, c, dir, m));
+            }
+        }
+    }
+
+    // =============================================================================================
+    // Crashes and restarts
+
+    private void crash(SimNode n, long downMs, String how) {
+        count(Stat.CRASHES);
+        if (cpUp && cp.attempt() != null && cp.attempt().coordinator().equals(n.id)) {
+            count(Stat.COORDINATOR_CRASHES);
+        }
+        log.record(T_CRASH, now, n.index, n.life, downMs, how.hashCode());
+        if (sink != null) {
+            sink.event(now, "crash", "node", n.name, "life", n.life, "how", how, "downMs", downMs);
+        }
+        n.up = false;
+        n.engine = null;
+        n.life++;
+        n.timerToken++;
+        n.timerAt = Long.MAX_VALUE;
+        n.armedCrash = null;
+        n.verifiedEpoch = Epoch.NONE;
+        n.livenessLoadInFlight = false;
+        for (SimConn.End e : n.ends.values()) {
+            SimConn c = e.conn;
+            c.terminated = true;
+            c.queue[e.side].clear();
+            c.dirDead[1 - e.side] = true;
+            SimConn.End other = e.other();
+            if (other != null && other.alive()) {
+                scheduleExit(other, now + exitDelay(), ExitCause.IO_ERROR);
+            }
+        }
+        n.ends.clear();
+        Arrays.fill(n.openByPeer, null);
+        for (SimNode.Pending p : n.pending.values()) {
+            failCall(n, p.origin(), "node crashed");
+        }
+        n.pending.clear();
+        if (phase == Phase.LIVENESS) {
+            restart(n);
+        } else {
+            queue.add(new Ev.Restart(now + downMs, n, n.life));
+        }
+    }
+
+    private void restart(SimNode n) {
+        boot(n);
+    }
+
+    private void gracefulStop(SimNode n, long downMs) {
+        Step s = step(n, new Input.Shutdown());
+        if (s != null) {
+            crash(n, downMs, "graceful");
+        }
+    }
+
+    // =============================================================================================
+    // API calls and replies
+
+    private void issueCall(SimNode n, ApiRequest request, CallOrigin origin, long delayMs) {
+        queue.add(new Ev.ApiCall(now + delayMs, n, nextReplyId++, request, origin));
+    }
+
+    private void onApiCall(Ev.ApiCall c) {
+        SimNode n = c.node;
+        if (!n.up) {
+            failCall(n, c.origin, "node down");
+            return;
+        }
+        n.pending.put(c.replyId, new SimNode.Pending(c.replyId, c.request, c.origin, now));
+        if (sink != null) {
+            sink.event(now, "api-call", "node", n.name, "replyId", c.replyId, "request", describeRequest(c.request));
+        }
+        if (c.request instanceof ApiRequest.Proxy) {
+            queue.add(new Ev.ProxyDeadline(now + limits.proxyRequestTimeoutMs() + PROXY_DEADLINE_SLACK_MS, n, n.life,
+                    c.replyId, now));
+        }
+        Step s = step(n, new Input.ApiCall(c.replyId, c.request));
+        if (s == null) {
+            return;
+        }
+        if (c.request instanceof ApiRequest.Proxy) {
+            ProxyCallSentOrRefused.check(n.name, c.replyId, s.afterPersist(), n.engine.connections().tracker());
+        }
+        finishStep(n, s);
+    }
+
+    /** A call that will never be answered by its node (down, or crashed with it). */
+    private void failCall(SimNode n, CallOrigin origin, String why) {
+        switch (origin) {
+            case CallOrigin.ControlPlane o -> queue.add(new Ev.CpAnswer(now + mix.cpUnreachableDelayMs(), o.cpLife(), o,
+                    new CpReply.Unreachable(n.name + ": " + why)));
+            case CallOrigin.Load l -> {
+                if (l.liveness()) {
+                    n.livenessLoadInFlight = false;
+                }
+            }
+            case CallOrigin.ProxyStatus p -> { }
+            case CallOrigin.OperatorCommit oc -> { }
+            case CallOrigin.ClearSecrets cs -> { }
+            case CallOrigin.NetConfig nc -> { }
+        }
+    }
+
+    private void onReply(SimNode n, Output.Reply r) {
+        SimNode.Pending p = n.pending.remove(r.replyId());
+        if (p == null) {
+            throw ExactlyOneReply.unknown(n.name, r.replyId(), r.response());
+        }
+        if (p.request() instanceof ApiRequest.Proxy) {
+            structural = true; // the tracker changed
+        }
+        if (sink != null) {
+            sink.event(now, "reply", "node", n.name, "replyId", r.replyId(), "response", describeResponse(r.response()));
+        }
+        switch (p.origin()) {
+            case CallOrigin.ControlPlane o -> {
+                CpReply reply = r.response() instanceof ApiResponse typed ? CpBridge.fromApi(typed)
+                        : ReplyAdapter.toCpReply(r.response());
+                if (o.answerLost()) {
+                    queue.add(new Ev.CpAnswer(now + mix.cpUnreachableDelayMs(), o.cpLife(), o,
+                            new CpReply.Unreachable("answer lost on the management network")));
+                } else {
+                    queue.add(new Ev.CpAnswer(now + 1 + net.nextInt(mix.cpLatencyMaxMs()), o.cpLife(), o, reply));
+                }
+            }
+            case CallOrigin.Load l -> onLoadReply(n, l, r.response());
+            case CallOrigin.ProxyStatus ps -> ReplyAdapter.proxyOutcome(r.response());
+            case CallOrigin.OperatorCommit oc -> {
+                if (!(r.response() instanceof ApiResponse.Committed)) {
+                    ReplyAdapter.proxyOutcome(r.response());
+                }
+            }
+            case CallOrigin.NetConfig nc -> ReplyAdapter.networkConfigOutcome(r.response());
+            case CallOrigin.ClearSecrets cs -> {
+                if (!(r.response() instanceof ApiResponse.SecretsCleared)) {
+                    throw new Violation(ReplyAdapter.REPLY_TYPE, n.name + " answered ClearSecrets with " + r.response());
+                }
+            }
+        }
+    }
+
+    private void onLoadReply(SimNode n, CallOrigin.Load l, Object response) {
+        if (!(response instanceof ApiResponse.SecretLoaded loaded)) {
+            throw new Violation(ReplyAdapter.REPLY_TYPE, n.name + " answered LoadRackSecret with " + response);
+        }
+        switch (loaded.result()) {
+            case Result.Ok<Optional<RackSecret>, ?> ok -> {
+                if (ok.value().isPresent()) {
+                    byte[] bytes;
+                    try (RackSecret secret = ok.value().get()) {
+                        bytes = secret.copyBytes();
+                    }
+                    boolean verified = verifySecret(n, l.epoch(), bytes);
+                    if (l.liveness()) {
+                        n.livenessLoadInFlight = false;
+                        if (verified) {
+                            n.verifiedEpoch = l.epoch();
+                        }
+                    }
+                } else if (l.attempt() < LOAD_MAX_ATTEMPTS) {
+                    queue.add(new Ev.LoadRetry(now + LOAD_RETRY_MS, n,
+                            new CallOrigin.Load(l.epoch(), l.attempt() + 1, l.liveness())));
+                } else if (l.liveness()) {
+                    n.livenessLoadInFlight = false;
+                }
+            }
+            case Result.Err<Optional<RackSecret>, ?> err -> {
+                if (l.liveness()) {
+                    n.livenessLoadInFlight = false;
+                }
+            }
+        }
+    }
+
+    private void onLoadRetry(Ev.LoadRetry l) {
+        if (!l.node.up) {
+            if (l.load.liveness()) {
+                l.node.livenessLoadInFlight = false;
+            }
+            return;
+        }
+        issueCall(l.node, new ApiRequest.LoadRackSecret(l.load.epoch()), l.load, 0);
+    }
+
+    private boolean verifySecret(SimNode n, Epoch epoch, byte[] bytes) {
+        byte[] expected = oracle.secretFor(epoch, nodes);
+        if (expected == null) {
+            deferredSecrets.add(new Object[] {n.name, epoch, bytes});
+            return false;
+        }
+        SecretMatchesOracle.check(n.name, epoch, bytes, expected);
+        count(Stat.SECRETS_VERIFIED);
+        return true;
+    }
+
+    private void checkDeferredSecrets() {
+        for (Object[] d : deferredSecrets) {
+            byte[] expected = oracle.secretFor((Epoch) d[1], nodes);
+            if (expected != null) {
+                SecretMatchesOracle.check((String) d[0], (Epoch) d[1], (byte[]) d[2], expected);
+            }
+        }
+    }
+
+    // =============================================================================================
+    // Control plane
+
+    private void cpAfter() {
+        cpDurable = cp.ledger();
+        Configuration latest = cp.latestCommitted();
+        if (latest != null && latest != lastSeenCommitted) {
+            lastSeenCommitted = latest;
+            for (NodeId m : latest.memberIds()) {
+                everCommittedMember[byId.get(m).index] = true;
+            }
+        }
+        for (String line : cp.drainLog()) {
+            if (line.startsWith("start epoch")) {
+                count(Stat.ATTEMPTS_STARTED);
+            } else if (line.startsWith("abort epoch")) {
+                count(Stat.ATTEMPTS_ABORTED);
+            }
+            if (sink != null) {
+                sink.event(now, "cp-log", "text", line);
+            }
+        }
+        long d = cp.nextDeadlineMs();
+        if (d == cpTimerAt) {
+            return;
+        }
+        cpTimerAt = d;
+        cpTimerToken++;
+        if (d != Long.MAX_VALUE) {
+            queue.add(new Ev.CpTimer(Math.max(d, now), cpLife, cpTimerToken));
+        }
+    }
+
+    private void onCpTimer(Ev.CpTimer t) {
+        if (!cpUp || t.cpLife != cpLife || t.token != cpTimerToken) {
+            return;
+        }
+        cpTimerAt = Long.MAX_VALUE;
+        for (CpCall call : cp.tick(now)) {
+            dispatchCpCall(call);
+        }
+        cpAfter();
+    }
+
+    private boolean onManagementNetwork(SimNode n) {
+        return bootstrap[n.index] || !n.ledger.durable().latestCommittedEpoch().isNone();
+    }
+
+    private void dispatchCpCall(CpCall call) {
+        SimNode entry = byId.get(call.proxied() ? call.via() : call.target());
+        if (!onManagementNetwork(entry)) {
+            throw ControlPlaneReachability.unreachable(entry.name, describeCpRequest(call.request()));
+        }
+        ApiRequest request;
+        try {
+            // The same mapping the runtime's control-plane client uses.
+            request = CpBridge.toApi(call);
+        } catch (IllegalArgumentException e) {
+            throw new Violation(ControlPlaneReachability.NAME, "the control plane asked " + entry.name
+                    + " to proxy " + describeCpRequest(call.request()) + " to " + call.target() + ": " + e.getMessage());
+        }
+        SimNode target = byId.get(call.target());
+        count(call.proxied() ? Stat.PROXIED_CP_CALLS : Stat.DIRECT_CP_CALLS);
+        log.record(T_CP_CALL, now, call.callId(), target.index, entry.index, requestCode(request));
+        if (sink != null) {
+            sink.event(now, "cp-call", "callId", call.callId(), "target", target.name, "via",
+                    call.proxied() ? entry.name : null, "request", describeCpRequest(call.request()));
+        }
+        boolean lost = mix.cpLossPercent() > 0 && net.nextInt(PERCENT) < mix.cpLossPercent();
+        boolean requestLost = lost && net.nextBoolean();
+        CallOrigin.ControlPlane origin = new CallOrigin.ControlPlane(cpLife, call, lost && !requestLost);
+        if (requestLost) {
+            // The call itself is lost on the management network: it never reaches the node.
+            queue.add(new Ev.CpAnswer(now + mix.cpUnreachableDelayMs(), cpLife, origin,
+                    new CpReply.Unreachable("call lost on the management network")));
+            return;
+        }
+        issueCall(entry, request, origin, 1 + net.nextInt(mix.cpLatencyMaxMs()));
+    }
+
+    private void onCpAnswer(Ev.CpAnswer a) {
+        if (!cpUp || a.cpLife != cpLife) {
+            return;
+        }
+        CpCall call = a.call.call();
+        log.record(T_CP_ANSWER, now, call.callId(), replyCode(a.reply), 0, 0);
+        if (sink != null) {
+            sink.event(now, "cp-answer", "callId", call.callId(), "target", byId.get(call.target()).name, "reply",
+                    describeCpReply(a.reply));
+        }
+        if (a.reply instanceof CpReply.Committed c && c.status() == CommitStatus.COMMITTED) {
+            Epoch e = switch (call.request()) {
+                case CpRequest.Commit x -> x.epoch();
+                case CpRequest.PrepareAndCommit x -> x.config().epoch();
+                case CpRequest.Reconfigure x -> null;
+                case CpRequest.Status x -> null;
+            };
+            if (e != null) {
+                SimNode t = byId.get(call.target());
+                ConfirmedCommitIsDurable.check(t.name, e, t.ledger.durable());
+                if (call.proxied()) {
+                    count(Stat.PROXIED_COMMITS_CONFIRMED);
+                }
+            }
+        }
+        cp.onReply(call.callId(), a.reply, now);
+        cpAfter();
+    }
+
+    private void crashCp(long downMs) {
+        count(Stat.CONTROL_PLANE_CRASHES);
+        log.record(T_CP_CRASH, now, cpLife, downMs, 0, 0);
+        if (sink != null) {
+            sink.event(now, "cp-crash", "life", cpLife, "downMs", downMs);
+        }
+        cpUp = false;
+        cp = null;
+        cpLife++;
+        cpTimerToken++;
+        cpTimerAt = Long.MAX_VALUE;
+        queue.add(new Ev.CpRestart(now + downMs, cpLife));
+    }
+
+    private void restartCp() {
+        cp = new ControlPlane(cpDurable, Streams.stream(seed, Streams.CONTROL_PLANE, cpLife, 0), now);
+        cpUp = true;
+        log.record(T_CP_RESTART, now, cpLife, 0, 0, 0);
+        if (sink != null) {
+            sink.event(now, "cp-restart", "life", cpLife);
+        }
+        cpAfter();
+    }
+
+    // =============================================================================================
+    // Schedule entries
+
+    private void onEntry(Entry entry) {
+        if (phase != Phase.SAFETY) {
+            return;
+        }
+        log.record(T_ENTRY, now, Entry.kind(entry).hashCode(), entry.hashCode(), 0, 0);
+        if (sink != null) {
+            sink.event(now, "entry", "what", Entry.kind(entry), "detail", entry.toString());
+        }
+        switch (entry) {
+            case Entry.Reconfigure r -> reconfigure(r);
+            case Entry.ReconfigureTo r -> reconfigureTo(r);
+            case Entry.AbortReconfiguration a -> {
+                if (cpUp) {
+                    cp.abortCurrent(now);
+                    cpAfter();
+                }
+            }
+            case Entry.LoadSecret l -> {
+                SimNode n = nodes[l.node()];
+                if (n.up) {
+                    Epoch latest = n.ledger.durable().latestCommittedEpoch();
+                    Epoch e = latest.isNone() ? Epoch.of(1)
+                            : l.olderEpoch() && latest.value() > 1 ? Epoch.of(latest.value() - 1) : latest;
+                    issueCall(n, new ApiRequest.LoadRackSecret(e), new CallOrigin.Load(e, 1, false),
+                            LOCAL_CALL_DELAY_MS);
+                }
+            }
+            case Entry.ClearSecrets c -> {
+                SimNode n = nodes[c.node()];
+                if (n.up) {
+                    issueCall(n, new ApiRequest.ClearSecrets(), new CallOrigin.ClearSecrets(), LOCAL_CALL_DELAY_MS);
+                }
+            }
+            case Entry.ProxyStatus p -> {
+                SimNode from = nodes[p.from()];
+                if (from.up) {
+                    issueCall(from, new ApiRequest.Proxy(nodes[p.to()].id, new ProxyOp.Status()),
+                            new CallOrigin.ProxyStatus(), LOCAL_CALL_DELAY_MS);
+                }
+            }
+            case Entry.UpdateNetworkConfig u -> {
+                SimNode n = nodes[u.node()];
+                if (n.up) {
+                    long gen = ++netConfigGeneration;
+                    byte[] blob = new byte[Long.BYTES];
+                    for (int i = 0; i < blob.length; i++) {
+                        blob[i] = (byte) (gen >>> (8 * i));
+                    }
+                    issueCall(n, new ApiRequest.UpdateNetworkConfig(gen, blob), new CallOrigin.NetConfig(gen),
+                            LOCAL_CALL_DELAY_MS);
+                }
+            }
+            case Entry.OperatorCommit oc -> operatorCommit(oc);
+            case Entry.Crash c -> {
+                SimNode n = nodeAt(c.node());
+                if (n == null || !n.up) {
+                    return;
+                }
+                switch (c.point()) {
+                    case BETWEEN_EVENTS -> crash(n, c.downMs(), c.point().name());
+                    case GRACEFUL -> gracefulStop(n, c.downMs());
+                    case AFTER_PERSIST, TORN_PERSIST -> {
+                        n.armedCrash = c.point();
+                        n.armedDownMs = c.downMs();
+                        queue.add(new Ev.CrashFallback(now + ARMED_CRASH_FALLBACK_MS, n, n.life));
+                    }
+                }
+            }
+            case Entry.CrashControlPlane c -> {
+                if (cpUp) {
+                    crashCp(c.downMs());
+                }
+            }
+            case Entry.Partition p -> {
+                SimNode a = nodeAt(p.a());
+                SimNode b = nodes[p.b()];
+                if (a != null && a != b) {
+                    block(a, b, p.durationMs());
+                    block(b, a, p.durationMs());
+                    abortBetween(a, b);
+                }
+            }
+            case Entry.OneWayPartition o -> {
+                SimNode a = nodeAt(o.from());
+                SimNode b = nodes[o.to()];
+                if (a != null && a != b) {
+                    block(a, b, o.durationMs());
+                }
+            }
+            case Entry.Isolate i -> {
+                SimNode n = nodeAt(i.node());
+                if (n != null) {
+                    for (SimNode o : nodes) {
+                        if (o != n) {
+                            block(n, o, i.durationMs());
+                            block(o, n, i.durationMs());
+                            abortBetween(n, o);
+                        }
+                    }
+                }
+            }
+            case Entry.AbortConnection a -> {
+                SimNode x = nodeAt(a.a());
+                SimNode y = nodes[a.b()];
+                if (x != null && x != y) {
+                    abortBetween(x, y);
+                }
+            }
+            case Entry.HandlerException h -> {
+                SimNode x = nodeAt(h.node());
+                SimNode y = nodes[h.peer()];
+                if (x != null && x != y) {
+                    handlerException(x, y);
+                }
+            }
+            case Entry.Stall st -> {
+                SimNode x = nodeAt(st.from());
+                SimNode y = nodes[st.to()];
+                if (x != null && x != y) {
+                    stallUntil[x.index][y.index] = Math.max(stallUntil[x.index][y.index], now + st.durationMs());
+                }
+            }
+            case Entry.Freeze fr -> {
+                SimNode x = nodeAt(fr.node());
+                if (x != null) {
+                    freezeUntil[x.index] = Math.max(freezeUntil[x.index], now + fr.durationMs());
+                }
+            }
+        }
+    }
+
+    /** The node an entry's index stands for now; null if it means the coordinator and there is none. */
+    private SimNode nodeAt(int index) {
+        if (index != Entry.COORDINATOR) {
+            return nodes[index];
+        }
+        if (!cpUp || cp.attempt() == null) {
+            return null;
+        }
+        return byId.get(cp.attempt().coordinator());
+    }
+
+    private void operatorCommit(Entry.OperatorCommit oc) {
+        Configuration latest = cpUp ? cp.latestCommitted() : null;
+        SimNode target = nodes[oc.node()];
+        if (latest == null) {
+            return;
+        }
+        ApiRequest.Commit commit = new ApiRequest.Commit(latest.rackId(), latest.epoch());
+        if (onManagementNetwork(target)) {
+            if (target.up) {
+                issueCall(target, commit, new CallOrigin.OperatorCommit(), 1 + net.nextInt(mix.cpLatencyMaxMs()));
+            }
+            return;
+        }
+        List<SimNode> proxies = new ArrayList<>();
+        for (SimNode n : nodes) {
+            if (n != target && n.up && onManagementNetwork(n)) {
+                proxies.add(n);
+            }
+        }
+        if (!proxies.isEmpty()) {
+            SimNode via = proxies.get(Streams.stream(seed, Streams.ENTRY, oc.choice(), 1).nextInt(proxies.size()));
+            issueCall(via, new ApiRequest.Proxy(target.id, new ProxyOp.Commit(latest.rackId(), latest.epoch())),
+                    new CallOrigin.OperatorCommit(), 1 + net.nextInt(mix.cpLatencyMaxMs()));
+        }
+    }
+
+    private void block(SimNode from, SimNode to, long durationMs) {
+        blockedUntil[from.index][to.index] = Math.max(blockedUntil[from.index][to.index], now + durationMs);
+    }
+
+    private void handlerException(SimNode n, SimNode peer) {
+        SimConn.End victim = n.openByPeer[peer.index];
+        if (victim == null) {
+            for (SimConn.End e : n.ends.values()) {
+                if (e.peerNode() == peer && !e.conn.terminated) {
+                    victim = e;
+                    break;
+                }
+            }
+        }
+        if (victim == null || victim.conn.terminated) {
+            return;
+        }
+        SimConn c = victim.conn;
+        abort(c, victim.side == SimConn.DIALER ? ExitCause.HANDLER_EXCEPTION : ExitCause.IO_ERROR,
+                victim.side == SimConn.ACCEPTOR ? ExitCause.HANDLER_EXCEPTION : ExitCause.IO_ERROR);
+    }
+
+    private void reconfigureTo(Entry.ReconfigureTo r) {
+        if (!cpUp || !cp.idle()) {
+            if (now + RECONFIGURE_RETRY_MS < mix.safetyMs()) {
+                queue.add(new Ev.ScheduleEntry(now + RECONFIGURE_RETRY_MS, r));
+            }
+            return;
+        }
+        List<NodeId> members = new ArrayList<>();
+        List<Integer> indices = new ArrayList<>();
+        for (SimNode n : nodes) {
+            if ((r.memberMask() >>> n.index & 1) != 0) {
+                members.add(n.id);
+                indices.add(n.index);
+            }
+        }
+        startReconfiguration(members, indices, r.threshold());
+    }
+
+    private void startReconfiguration(List<NodeId> members, List<Integer> indices, int k) {
+        Result<Epoch, String> res = cp.reconfigure(members, k, now);
+        log.record(T_CP_RECONFIGURE, now, res.isOk() ? res.orElseThrow().value() : -1, members.size(), k, 0);
+        if (sink != null) {
+            sink.event(now, "cp-reconfigure", "members", names(indices), "threshold", k, "result",
+                    res.isOk() ? "epoch " + res.orElseThrow() : res.errorOrThrow());
+        }
+        cpAfter();
+    }
+
+    private void reconfigure(Entry.Reconfigure r) {
+        if (!cpUp || !cp.idle() || cp.latestCommitted() == null) {
+            if (now + RECONFIGURE_RETRY_MS < mix.safetyMs()) {
+                queue.add(new Ev.ScheduleEntry(now + RECONFIGURE_RETRY_MS, r));
+            }
+            return;
+        }
+        SplittableRandom choice = Streams.stream(seed, Streams.ENTRY, r.choice(), 0);
+        Configuration latest = cp.latestCommitted();
+        List<Integer> current = new ArrayList<>();
+        List<Integer> outside = new ArrayList<>();
+        for (SimNode n : nodes) {
+            if (latest.isMember(n.id)) {
+                current.add(n.index);
+            } else if (!everCommittedMember[n.index]) {
+                // A node removed by a commit is expunged for good: operators never add it back.
+                outside.add(n.index);
+            }
+        }
+        List<Integer> candidates = new ArrayList<>();
+        for (NodeId id : cp.committedNodes()) {
+            SimNode n = byId.get(id);
+            if (latest.isMember(id)) {
+                candidates.add(n.index);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return;
+        }
+        int keeper = candidates.get(choice.nextInt(candidates.size()));
+        int add = Math.min(outside.size(), choice.nextInt(MAX_ADDED_PER_RECONFIGURATION + 1));
+        int remove = Math.max(0, Math.min(current.size() + add - Schedule.MIN_NODES,
+                choice.nextInt(MAX_REMOVED_PER_RECONFIGURATION + 1)));
+        TreeSet<Integer> next = new TreeSet<>(current);
+        for (int i = 0; i < add; i++) {
+            next.add(outside.remove(choice.nextInt(outside.size())));
+        }
+        List<Integer> removable = new ArrayList<>(current);
+        removable.remove(Integer.valueOf(keeper));
+        for (int i = 0; i < remove && !removable.isEmpty(); i++) {
+            next.remove(removable.remove(choice.nextInt(removable.size())));
+        }
+        int k = 2 + choice.nextInt(next.size() - 2);
+        List<NodeId> members = new ArrayList<>();
+        for (int i : next) {
+            members.add(nodes[i].id);
+        }
+        startReconfiguration(members, new ArrayList<>(next), k);
+    }
+
+    // =============================================================================================
+    // Keepalive, heal, liveness
+
+    private void onKeepaliveSweep() {
+        long allowed = limits.pingIntervalMs() + KEEPALIVE_SLACK_MS;
+        for (SimNode n : nodes) {
+            if (!n.up) {
+                continue;
+            }
+            for (SimConn.End e : n.ends.values()) {
+                if (e.open && now - e.lastPingAt > allowed) {
+                    throw Keepalive.missed(n.name, e.inc, e.peerNode().name, now - e.lastPingAt);
+                }
+            }
+        }
+        queue.add(new Ev.KeepaliveSweep(now + KEEPALIVE_SWEEP_MS));
+    }
+
+    private void onHeal() {
+        phase = Phase.LIVENESS;
+        livenessStartMs = now;
+        log.record(T_HEAL, now, 0, 0, 0, 0);
+        if (sink != null) {
+            sink.event(now, "heal");
+        }
+        for (long[] row : blockedUntil) {
+            Arrays.fill(row, 0);
+        }
+        for (long[] row : stallUntil) {
+            Arrays.fill(row, 0);
+        }
+        Arrays.fill(freezeUntil, 0);
+        for (SimNode n : nodes) {
+            n.armedCrash = null;
+            n.verifiedEpoch = Epoch.NONE; // every member must load the secret again after the heal
+            if (!n.up) {
+                continue;
+            }
+            for (SimConn.End e : n.ends.values()) {
+                SimConn c = e.conn;
+                if (!c.queue[e.side].isEmpty()) {
+                    c.flushScheduled[e.side] = false;
+                    scheduleFlush(c, e.side);
+                }
+            }
+        }
+        for (SimNode n : nodes) {
+            if (!n.up) {
+                restart(n);
+            }
+        }
+        if (!cpUp) {
+            restartCp();
+        }
+        queue.add(new Ev.LivenessPoll(now));
+    }
+
+    private void onLivenessPoll() {
+        String unmet = livenessUnmet();
+        if (unmet == null) {
+            finished = true;
+            return;
+        }
+        if (now - livenessStartMs >= LIVENESS_BOUND_MS) {
+            throw Liveness.notConverged(LIVENESS_BOUND_MS, unmet);
+        }
+        Configuration latest = cp.latestCommitted();
+        if (latest != null) {
+            for (NodeId m : latest.memberIds()) {
+                SimNode n = byId.get(m);
+                if (n.up && !n.verifiedEpoch.equals(latest.epoch()) && !n.livenessLoadInFlight
+                        && n.ledger.durable().isCommitted(latest.epoch())) {
+                    n.livenessLoadInFlight = true;
+                    issueCall(n, new ApiRequest.LoadRackSecret(latest.epoch()),
+                            new CallOrigin.Load(latest.epoch(), 1, true), LOCAL_CALL_DELAY_MS);
+                }
+            }
+        }
+        queue.add(new Ev.LivenessPoll(now + LIVENESS_POLL_MS));
+    }
+
+    /** Null when converged, else the first condition not met. */
+    private String livenessUnmet() {
+        if (!cpUp) {
+            return "the control plane is down";
+        }
+        Configuration latest = cp.latestCommitted();
+        if (latest == null) {
+            return "nothing was ever committed (the control plane is at epoch "
+                    + (cp.attempt() == null ? "none" : cp.attempt().epoch()) + ")";
+        }
+        if (!cp.idle()) {
+            return "the control plane is still working on epoch " + cp.attempt().epoch() + " (confirmed by "
+                    + cp.attempt().confirmed().size() + " of " + cp.attempt().members().size() + ")";
+        }
+        Epoch e = latest.epoch();
+        for (NodeId m : latest.memberIds()) {
+            SimNode n = byId.get(m);
+            if (!n.ledger.durable().isCommitted(e)) {
+                return n.name + " has not committed epoch " + e;
+            }
+        }
+        for (NodeId m : latest.memberIds()) {
+            SimNode n = byId.get(m);
+            if (!n.verifiedEpoch.equals(e)) {
+                return n.name + " has not loaded the rack secret of epoch " + e;
+            }
+        }
+        for (SimNode n : nodes) {
+            if (!n.up) {
+                return n.name + " is down";
+            }
+            if (n.engine.connections().tracker().size() > 0) {
+                return n.name + " has " + n.engine.connections().tracker().size() + " proxied requests in flight";
+            }
+            for (SimNode.Pending p : n.pending.values()) {
+                if (p.request() instanceof ApiRequest.Proxy) {
+                    return n.name + " has not answered proxy call " + p.replyId();
+                }
+            }
+            int connected = n.engine.connections().connectedPeers().size();
+            if (connected != nodes.length - 1) {
+                return n.name + " is connected to " + connected + " of " + (nodes.length - 1) + " peers";
+            }
+            if (!n.engine.alarms().isEmpty()) {
+                throw NoAlarms.raised(n.name, n.engine.alarms().get(0));
+            }
+        }
+        checkNetworkModel();
+        return null;
+    }
+
+    /**
+     * The simulator's own promise, checked at the end of a run: every incarnation of a live node
+     * whose connection has ended has its exit on the way (exactly one per end).
+     */
+    private void checkNetworkModel() {
+        for (SimNode n : nodes) {
+            for (SimConn.End e : n.ends.values()) {
+                if (e.conn.terminated && !e.exitScheduled) {
+                    throw new Violation(NETWORK_MODEL, n.name + ": incarnation " + e.inc
+                            + " ended without an exit scheduled for it");
+                }
+            }
+        }
+    }
+
+    // =============================================================================================
+    // Encoding for the digest and the readable log
+
+    private long inputCode(Input in) {
+        if (in == null) {
+            return 9L << 56;
+        }
+        return switch (in) {
+            case Input.ApiCall c -> (1L << 56) | requestCode(c.request());
+            case Input.FrameReceived f -> (2L << 56) | ((long) wireCode(f.msg()) << 32) | (wireEpoch(f.msg()) & 0xFFFFFFFFL);
+            case Input.ConnEstablished e -> (3L << 56) | byId.get(e.peer()).index;
+            case Input.ConnExited x -> (4L << 56) | x.cause().ordinal();
+            case Input.FramesFlushed f -> (5L << 56) | f.count();
+            case Input.TimerFired t -> 6L << 56;
+            case Input.PeersChanged p -> 7L << 56;
+            case Input.Shutdown s -> 8L << 56;
+        };
+    }
+
+    private static long inputDetail(Input in) {
+        if (in == null) {
+            return 0;
+        }
+        return switch (in) {
+            case Input.ApiCall c -> c.replyId();
+            case Input.FrameReceived f -> f.incarnation();
+            case Input.ConnEstablished e -> e.incarnation();
+            case Input.ConnExited x -> x.incarnation();
+            case Input.FramesFlushed f -> f.incarnation();
+            case Input.TimerFired t -> 0;
+            case Input.PeersChanged p -> p.peers().size();
+            case Input.Shutdown s -> 0;
+        };
+    }
+
+    private static int requestCode(ApiRequest r) {
+        return switch (r) {
+            case ApiRequest.Reconfigure x -> 1;
+            case ApiRequest.Commit x -> 2;
+            case ApiRequest.PrepareAndCommit x -> 3;
+            case ApiRequest.LoadRackSecret x -> 4;
+            case ApiRequest.Status x -> 5;
+            case ApiRequest.ClearSecrets x -> 6;
+            case ApiRequest.Proxy x -> 7 + 16 * opCode(x.op());
+            case ApiRequest.UpdateNetworkConfig x -> 8;
+        };
+    }
+
+    private static int opCode(ProxyOp op) {
+        return switch (op) {
+            case ProxyOp.Commit c -> 1;
+            case ProxyOp.PrepareAndCommit p -> 2;
+            case ProxyOp.Status s -> 3;
+        };
+    }
+
+    private static int wireCode(WireMsg m) {
+        return switch (m) {
+            case WireMsg.Ping p -> 1;
+            case WireMsg.Protocol p -> 10 + switch (p.msg()) {
+                case PeerMsg.Prepare x -> 1;
+                case PeerMsg.PrepareAck x -> 2;
+                case PeerMsg.GetShare x -> 3;
+                case PeerMsg.Share x -> 4;
+                case PeerMsg.CommitAdvance x -> 5;
+                case PeerMsg.Expunged x -> 6;
+            };
+            case WireMsg.NetworkConfig n -> 30;
+            case WireMsg.ProxyRequest r -> 40 + opCode(r.op());
+            case WireMsg.ProxyResponse r -> 50 + switch (r.result()) {
+                case ProxyResult.Commit c -> 1;
+                case ProxyResult.Status s -> 2;
+                case ProxyResult.Failed f -> 3;
+            };
+        };
+    }
+
+    private static long wireEpoch(WireMsg m) {
+        return switch (m) {
+            case WireMsg.Protocol p -> PeerMsg.epochOf(p.msg()).value();
+            case WireMsg.NetworkConfig n -> n.generation();
+            case WireMsg.ProxyRequest r -> r.requestId();
+            case WireMsg.ProxyResponse r -> r.requestId();
+            case WireMsg.Ping p -> 0;
+        };
+    }
+
+    private static int replyCode(CpReply r) {
+        return switch (r) {
+            case CpReply.Reconfigured x -> 1;
+            case CpReply.Committed x -> 2 + x.status().ordinal();
+            case CpReply.StatusReport x -> 4;
+            case CpReply.Refused x -> 5;
+            case CpReply.Unreachable x -> 6;
+        };
+    }
+
+    private String describe(Input in) {
+        if (in == null) {
+            return "accept";
+        }
+        return switch (in) {
+            case Input.ApiCall c -> "api-call " + c.replyId() + " " + describeRequest(c.request());
+            case Input.FrameReceived f -> "frame inc " + f.incarnation() + " " + WireMsg.kind(f.msg());
+            case Input.ConnEstablished e -> "established inc " + e.incarnation() + " " + byId.get(e.peer()).name;
+            case Input.ConnExited x -> "exited inc " + x.incarnation() + " " + x.cause();
+            case Input.FramesFlushed f -> "flushed inc " + f.incarnation() + " count " + f.count();
+            case Input.TimerFired t -> "timer";
+            case Input.PeersChanged p -> "peers " + p.peers().size();
+            case Input.Shutdown s -> "shutdown";
+        };
+    }
+
+    private String describeRequest(ApiRequest r) {
+        return switch (r) {
+            case ApiRequest.Proxy p -> "Proxy(" + ProxyOp.kind(p.op()) + " to " + byId.get(p.destination()).name + ")";
+            case ApiRequest.Reconfigure x -> "Reconfigure(epoch " + x.request().epoch() + ")";
+            case ApiRequest.Commit x -> "Commit(epoch " + x.epoch() + ")";
+            case ApiRequest.PrepareAndCommit x -> "PrepareAndCommit(epoch " + x.config().epoch() + ")";
+            case ApiRequest.LoadRackSecret x -> "LoadRackSecret(epoch " + x.epoch() + ")";
+            case ApiRequest.Status x -> "Status";
+            case ApiRequest.ClearSecrets x -> "ClearSecrets";
+            case ApiRequest.UpdateNetworkConfig x -> "UpdateNetworkConfig(generation " + x.generation() + ")";
+        };
+    }
+
+    private static String describeCpRequest(CpRequest r) {
+        return switch (r) {
+            case CpRequest.Reconfigure x -> "Reconfigure(epoch " + x.request().epoch() + ")";
+            case CpRequest.Commit x -> "Commit(epoch " + x.epoch() + ")";
+            case CpRequest.PrepareAndCommit x -> "PrepareAndCommit(epoch " + x.config().epoch() + ")";
+            case CpRequest.Status x -> "Status";
+        };
+    }
+
+    private static String describeCpReply(CpReply r) {
+        return switch (r) {
+            case CpReply.Reconfigured x -> "Reconfigured(" + x.outcome() + ")";
+            case CpReply.Committed x -> "Committed(" + x.status() + ")";
+            case CpReply.StatusReport x -> "Status(committed " + x.status().committedEpochs() + ")";
+            case CpReply.Refused x -> "Refused(" + x.error() + ")";
+            case CpReply.Unreachable x -> "Unreachable(" + x.reason() + ")";
+        };
+    }
+
+    private static String describeResponse(Object response) {
+        if (response instanceof ApiResponse r) {
+            return switch (r) {
+                case ApiResponse.StatusReport s -> "StatusReport";
+                case ApiResponse.SecretLoaded s -> s.result().isOk()
+                        ? (((Optional<?>) s.result().orElseThrow()).isPresent() ? "SecretLoaded" : "Collecting")
+                        : "SecretLoaded(" + s.result().errorOrThrow() + ")";
+                case ApiResponse.Reconfigured x -> x.toString();
+                case ApiResponse.Committed x -> x.toString();
+                case ApiResponse.PreparedAndCommitted x -> x.toString();
+                case ApiResponse.SecretsCleared x -> x.toString();
+                case ApiResponse.Proxied x -> x.toString();
+                case ApiResponse.NetworkConfigUpdated x -> x.toString();
+            };
+        }
+        if (response instanceof Result.Ok<?, ?> ok && ok.value() instanceof ProxyResult.Status) {
+            return "Ok(Status)";
+        }
+        return String.valueOf(response);
+    }
+
+    private Object[] msgFields(SimNode n, SimConn.End e, WireMsg msg) {
+        Object epoch = null;
+        Object requestId = null;
+        String kind = WireMsg.kind(msg);
+        switch (msg) {
+            case WireMsg.Protocol p -> epoch = PeerMsg.epochOf(p.msg()).value();
+            case WireMsg.ProxyRequest r -> requestId = r.requestId();
+            case WireMsg.ProxyResponse r -> requestId = r.requestId();
+            case WireMsg.NetworkConfig c -> epoch = c.generation();
+            case WireMsg.Ping p -> { }
+        }
+        return new Object[] {"node", n.name, "inc", e.inc, "peer", e.peerNode().name, "msg", kind, "epoch", epoch,
+                "requestId", requestId};
+    }
+
+    private List<String> names(List<Integer> indices) {
+        List<String> out = new ArrayList<>();
+        for (int i : indices) {
+            out.add(nodes[i].name);
+        }
+        return out;
+    }
+
+    private static List<Long> epochs(List<Epoch> es) {
+        List<Long> out = new ArrayList<>(es.size());
+        for (Epoch e : es) {
+            out.add(e.value());
+        }
+        return out;
+    }
+}
