@@ -396,7 +396,7 @@ public final class SimTraceAdapter {
 
         Set<Long> exitedHere = new LinkedHashSet<>();
         Set<Long> failedHere = new LinkedHashSet<>();
-        List<String> unmatched = new ArrayList<>();
+        List<Mapped> unmatched = new ArrayList<>();
         ProxyCall call = null;
         long establishing = -1;
         int establishingPeer = 0;
@@ -421,7 +421,7 @@ public final class SimTraceAdapter {
                                 && v.current.getOrDefault(c.peer, 0L) == inc;
                         exit(v, inc, pre, exitedHere);
                         if (wasCurrent && !disconnected.contains(inc)) {
-                            unmatched.add(EXIT_KEPT_PEER_CONNECTED);
+                            unmatched.add(unmatched(v, EXIT_KEPT_PEER_CONNECTED, pre));
                         }
                     }
                 }
@@ -471,7 +471,7 @@ public final class SimTraceAdapter {
                             Conn before = v.live.get(predecessor);
                             if (predecessor != 0 && predecessor != establishing && before != null
                                     && before.established && !replacedHere.contains(predecessor)) {
-                                unmatched.add(PREDECESSOR_KEPT);
+                                unmatched.add(unmatched(v, PREDECESSOR_KEPT, o));
                             }
                             replacedHere.clear();
                         }
@@ -508,7 +508,7 @@ public final class SimTraceAdapter {
                             emit(TraceEvent.of(TraceEvent.Kind.ProxyBusy).withNode(v.id).withPeer(call.dest)
                                     .withReq(req), o);
                         } else {
-                            unmatched.add(PROXY_CALL_ANSWERED_OTHERWISE);
+                            unmatched.add(unmatched(v, PROXY_CALL_ANSWERED_OTHERWISE, o));
                         }
                     } else if (v.callByReply.containsKey(replyId)) {
                         long req = v.callByReply.remove(replyId);
@@ -546,17 +546,30 @@ public final class SimTraceAdapter {
             }
         }
         if (!expected.equals(failedHere)) {
-            unmatched.add(EXIT_COMPLETIONS_DIFFER);
+            SimEvent where = pre != null && pre.kind().equals("exited") ? pre : lastOf(g, "close", pre);
+            unmatched.add(unmatched(v, EXIT_COMPLETIONS_DIFFER, where));
         }
         v.tracked.keySet().removeAll(expected);
         v.tracked.keySet().removeAll(failedHere);
         if (call != null && !call.resolved) {
-            unmatched.add(PROXY_CALL_NOT_SENT_NOR_ANSWERED);
+            unmatched.add(unmatched(v, PROXY_CALL_NOT_SENT_NOR_ANSWERED, pre));
         }
-        SimEvent where = g.outputs.isEmpty() ? pre : g.outputs.get(g.outputs.size() - 1);
-        for (String reason : unmatched) {
-            emit(TraceEvent.of(TraceEvent.Kind.Unmatched).withNode(v.id).withReason(reason), where);
+        out.addAll(unmatched);
+    }
+
+    private static Mapped unmatched(NodeView v, String reason, SimEvent source) {
+        return new Mapped(TraceEvent.of(TraceEvent.Kind.Unmatched).withNode(v.id).withReason(reason), source);
+    }
+
+    /** The last output of this kind in the step, else {@code fallback}. */
+    private static SimEvent lastOf(StepGroup g, String kind, SimEvent fallback) {
+        SimEvent found = fallback;
+        for (SimEvent o : g.outputs) {
+            if (o.kind().equals(kind)) {
+                found = o;
+            }
         }
+        return found;
     }
 
     private static TraceEvent fail(NodeView v, long req, String reason) {

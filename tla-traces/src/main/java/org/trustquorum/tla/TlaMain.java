@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.trustquorum.core.Mutation;
+import org.trustquorum.sim.EngineCallRecorder;
 import org.trustquorum.sim.FaultProfile;
 import org.trustquorum.sim.RunResult;
 import org.trustquorum.sim.RunSpec;
@@ -272,9 +273,12 @@ public final class TlaMain implements Callable<Integer> {
             SeedRun r = new SeedRun(seed);
             StringWriter trace = new StringWriter();
             JsonlSink sink = new JsonlSink(trace);
-            r.result = new Simulation(RunSpec.generate(seed, nodes, faults, mutant), sink).run();
+            RunSpec runSpec = RunSpec.generate(seed, nodes, faults, mutant);
+            EngineCallRecorder calls = new EngineCallRecorder();
+            r.result = new Simulation(runSpec, sink).recordEngineCalls(calls).run();
             sink.close();
-            String jsonl = trace.toString();
+            // the event that broke a check on a persist or a frame is not in the trace: add it
+            String jsonl = ViolatingStepRecovery.complete(trace.toString(), runSpec, r.result, calls.calls());
             if (keep != null) {
                 Files.writeString(dir.resolve("seed-" + r.label() + ".jsonl"), jsonl, StandardCharsets.UTF_8);
             }
