@@ -164,8 +164,9 @@ public final class SimTraceAdapter {
         final Map<Long, Long> callByReply = new HashMap<>();
         /** API reply id -> epoch asked by a LoadRackSecret call. */
         final Map<Long, Long> loadByReply = new HashMap<>();
-        /** Epoch -> peers whose Share of that epoch arrived in this life. */
-        final Map<Long, TreeSet<Integer>> sharesSeen = new HashMap<>();
+        /** Epoch whose shares the rack-secret loader collects (0 = none), and whose shares it has. */
+        long loaderEpoch;
+        final TreeSet<Integer> loaderShares = new TreeSet<>();
         /** Epochs whose rack secret the spec has as loaded at this node. */
         final Set<Long> loaded = new HashSet<>();
         long nextSyntheticRequest = SYNTHETIC_REQUEST_BASE;
@@ -178,6 +179,11 @@ public final class SimTraceAdapter {
             return commits.isEmpty() ? 0 : commits.last();
         }
 
+        void stopLoader() {
+            loaderEpoch = 0;
+            loaderShares.clear();
+        }
+
         void forgetMemory() {
             coordinating = 0;
             coordinatingBase = 0;
@@ -187,7 +193,7 @@ public final class SimTraceAdapter {
             tracked.clear();
             callByReply.clear();
             loadByReply.clear();
-            sharesSeen.clear();
+            stopLoader();
             loaded.clear();
         }
     }
@@ -433,6 +439,8 @@ public final class SimTraceAdapter {
                         call = new ProxyCall(j.path("replyId").asLong(), nodeIndex(pre, proxy.group(2)));
                     } else if (load.matches()) {
                         v.loadByReply.put(j.path("replyId").asLong(), Long.parseLong(load.group(1)));
+                    } else if (request.equals("ClearSecrets")) {
+                        v.stopLoader(); // the spec has no ClearSecrets: its loaded secrets stay
                     }
                 }
                 case "recv" -> received(v, pre);
@@ -526,9 +534,9 @@ public final class SimTraceAdapter {
                             }
                         }
                     } else if (v.loadByReply.containsKey(replyId)) {
-                        long asked = v.loadByReply.remove(replyId);
-                        if (response.equals("SecretLoaded")) {
-                            secretLoaded(v, asked, o);
+                        v.loadByReply.remove(replyId);
+                        if (response.equals("Collecting")) {
+                            startLoader(v);
                         }
                     }
                 }
@@ -619,7 +627,19 @@ public final class SimTraceAdapter {
                     v.coordinating = 0;
                 }
             }
-            case "Share" -> v.sharesSeen.computeIfAbsent(epoch, e -> new TreeSet<>()).add(from);
+            case "Share" -> {
+                // The loader takes a valid share of its epoch; with K of them it rebuilds the secret.
+                if (v.loaderEpoch == epoch && v.loaderShares.add(from)) {
+                    Issued cfg = issuedConfig(ev, epoch);
+                    if (v.loaderShares.size() >= cfg.k()) {
+                        if (v.loaded.add(epoch)) {
+                            emit(TraceEvent.of(TraceEvent.Kind.LoadSecret).withNode(v.id).withEpoch(epoch)
+                                    .withMembers(v.loaderShares), ev);
+                        }
+                        v.stopLoader();
+                    }
+                }
+            }
             default -> {
                 // other frames change nothing the spec models by themselves
             }
@@ -676,6 +696,9 @@ public final class SimTraceAdapter {
             emit(TraceEvent.of(TraceEvent.Kind.Commit).withNode(v.id).withEpoch(e), ev);
         }
         for (long e : newCommits) {
+            if (v.loaderEpoch != 0 && v.loaderEpoch < e) {
+                v.stopLoader();
+            }
             if (v.coordinating != 0 && (v.coordinating <= e || v.coordinatingBase < e)) {
                 v.coordinating = 0;
             }
@@ -688,6 +711,7 @@ public final class SimTraceAdapter {
             v.coordinating = 0;
             v.computing = 0;
             v.loaded.clear();
+            v.stopLoader();
         }
         v.configs.clear();
         v.configs.addAll(configs);
@@ -699,22 +723,21 @@ public final class SimTraceAdapter {
     }
 
     /**
-     * A LoadRackSecret call was answered with a secret: the node holds the secret of its latest
-     * committed epoch (an older one comes from the chain that secret decrypts). The spec's
-     * LoadSecret names the shares used; the trace names the peers whose Share of that epoch
-     * arrived, plus the node's own share.
+     * A LoadRackSecret call was answered "collecting": the node collects shares of its latest
+     * committed epoch, starting with its own (a collector for that epoch already running goes
+     * on). The spec's LoadSecret happens when K shares are in (see {@link #received}); the later
+     * "SecretLoaded" answer is not an event (it may even come after a newer commit).
      */
-    private void secretLoaded(NodeView v, long asked, SimEvent ev) {
+    private static void startLoader(NodeView v) {
         long latest = v.latestCommitted();
-        if (latest == 0 || v.loaded.contains(asked) || v.loaded.contains(latest)) {
+        if (latest == 0 || v.loaderEpoch == latest) {
             return;
         }
-        TreeSet<Integer> from = new TreeSet<>(v.sharesSeen.getOrDefault(latest, new TreeSet<>()));
+        v.stopLoader();
+        v.loaderEpoch = latest;
         if (v.shares.contains(latest)) {
-            from.add(v.id);
+            v.loaderShares.add(v.id);
         }
-        emit(TraceEvent.of(TraceEvent.Kind.LoadSecret).withNode(v.id).withEpoch(latest).withMembers(from), ev);
-        v.loaded.add(latest);
     }
 
     // ------------------------------------------------------------------------------------------

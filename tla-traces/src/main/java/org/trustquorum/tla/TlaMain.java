@@ -2,7 +2,6 @@ package org.trustquorum.tla;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,13 +19,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.trustquorum.core.Mutation;
-import org.trustquorum.sim.EngineCallRecorder;
 import org.trustquorum.sim.FaultProfile;
 import org.trustquorum.sim.RunResult;
 import org.trustquorum.sim.RunSpec;
-import org.trustquorum.sim.Simulation;
+import org.trustquorum.sim.shrink.RegressionFile;
 import org.trustquorum.sim.cli.SimMain;
-import org.trustquorum.sim.log.JsonlSink;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -127,6 +124,12 @@ public final class TlaMain implements Callable<Integer> {
                 description = "Run the simulator with this mutant (./tq sim --list-mutants).")
         Mutation mutant;
 
+        @Option(names = "--schedule", paramLabel = "FILE",
+                description = "Validate the run of a saved simulator schedule (a regression file, e.g. "
+                        + "sim/src/test/resources/regressions/NAME.json) instead of seeds; may be repeated. "
+                        + "--mutant, if given, replaces the file's mutant.")
+        List<Path> schedules;
+
         @Option(names = "--only-failing",
                 description = "Validate only the seeds the simulator itself fails (useful with --mutant).")
         boolean onlyFailing;
@@ -162,11 +165,16 @@ public final class TlaMain implements Callable<Integer> {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            out.println("tq tla check: " + seeds + " seeds from " + Long.toUnsignedString(firstSeed) + ", " + nodes
-                    + " nodes, faults " + faults.cliName() + ", mutant " + mutant.cliName());
+            List<RunSpec> specs = runSpecs();
+            if (schedules != null && !schedules.isEmpty()) {
+                out.println("tq tla check: " + specs.size() + " saved schedules " + schedules);
+            } else {
+                out.println("tq tla check: " + seeds + " seeds from " + Long.toUnsignedString(firstSeed) + ", " + nodes
+                        + " nodes, faults " + faults.cliName() + ", mutant " + mutant.cliName());
+            }
             out.flush();
 
-            List<SeedRun> runs = simulate(parallel, dir);
+            List<SeedRun> runs = simulate(specs, parallel, dir);
             List<SeedRun> toCheck = new ArrayList<>();
             for (SeedRun r : runs) {
                 if (r.error == null && (!onlyFailing || !r.result.passed())) {
@@ -205,9 +213,11 @@ public final class TlaMain implements Callable<Integer> {
                     out.println("seed " + r.label() + ": " + describe(v, r.adapted) + simNote(r));
                 }
             }
-            if (mutant != Mutation.NONE) {
-                out.println("mutant " + mutant.cliName() + ": the simulator failed " + simFailed + " of " + runs.size()
-                        + " seeds; the spec rejected " + rejectedOfSimFailed + " of those");
+            List<String> mutants = runs.stream().map(r -> r.mutant).filter(m -> m != Mutation.NONE)
+                    .map(Mutation::cliName).distinct().toList();
+            if (!mutants.isEmpty()) {
+                out.println("mutant " + String.join(", ", mutants) + ": the simulator failed " + simFailed + " of "
+                        + runs.size() + " runs; the spec rejected " + rejectedOfSimFailed + " of those");
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             out.println((accepted + rejected) + " traces: " + accepted + " accepted, " + rejected + " rejected ("
@@ -221,7 +231,7 @@ public final class TlaMain implements Callable<Integer> {
                 return "";
             }
             if (r.result.passed()) {
-                return mutant == Mutation.NONE ? "" : " [simulator: passed]";
+                return r.mutant == Mutation.NONE ? "" : " [simulator: passed]";
             }
             return " [simulator: FAILED " + r.result.check() + " at " + r.result.failedAtMs() + " ms]";
         }
@@ -229,6 +239,7 @@ public final class TlaMain implements Callable<Integer> {
         /** One seed: the simulator's result and the adapted trace (or why it could not be adapted). */
         static final class SeedRun {
             final long seed;
+            Mutation mutant = Mutation.NONE;
             RunResult result;
             SimTraceAdapter.Adapted adapted;
             String error;
@@ -246,13 +257,12 @@ public final class TlaMain implements Callable<Integer> {
             }
         }
 
-        private List<SeedRun> simulate(int parallel, Path dir) {
+        private List<SeedRun> simulate(List<RunSpec> specs, int parallel, Path dir) {
             ExecutorService pool = Executors.newFixedThreadPool(parallel);
             try {
                 List<Future<SeedRun>> futures = new ArrayList<>();
-                for (long i = 0; i < seeds; i++) {
-                    long seed = firstSeed + i;
-                    futures.add(pool.submit(() -> simulateOne(seed, dir)));
+                for (RunSpec runSpec : specs) {
+                    futures.add(pool.submit(() -> simulateOne(runSpec, dir)));
                 }
                 List<SeedRun> runs = new ArrayList<>();
                 for (Future<SeedRun> f : futures) {
@@ -269,31 +279,45 @@ public final class TlaMain implements Callable<Integer> {
             }
         }
 
-        private SeedRun simulateOne(long seed, Path dir) throws IOException {
-            SeedRun r = new SeedRun(seed);
-            StringWriter trace = new StringWriter();
-            JsonlSink sink = new JsonlSink(trace);
-            RunSpec runSpec = RunSpec.generate(seed, nodes, faults, mutant);
-            EngineCallRecorder calls = new EngineCallRecorder();
-            r.result = new Simulation(runSpec, sink).recordEngineCalls(calls).run();
-            sink.close();
-            // the event that broke a check on a persist or a frame is not in the trace: add it
-            String jsonl = ViolatingStepRecovery.complete(trace.toString(), runSpec, r.result, calls.calls());
-            if (keep != null) {
-                Files.writeString(dir.resolve("seed-" + r.label() + ".jsonl"), jsonl, StandardCharsets.UTF_8);
-            }
-            try {
-                r.adapted = SimTraceAdapter.adapt(jsonl);
-            } catch (TraceFormatException e) {
-                r.error = "cannot adapt the simulator trace: " + e.getMessage();
-                return r;
-            }
-            if (keep != null) {
-                StringBuilder sb = new StringBuilder();
-                for (SimTraceAdapter.Mapped m : r.adapted.events()) {
-                    sb.append(TraceToQuint.toJson(m.event())).append('\n');
+        /** The runs to check: one per seed, or one per --schedule file. */
+        private List<RunSpec> runSpecs() {
+            List<RunSpec> specs = new ArrayList<>();
+            if (schedules != null && !schedules.isEmpty()) {
+                boolean mutantGiven = spec.commandLine().getParseResult().hasMatchedOption("--mutant");
+                for (Path file : schedules) {
+                    try {
+                        RunSpec s = RegressionFile.read(file).spec();
+                        specs.add(mutantGiven ? s.withMutant(mutant) : s);
+                    } catch (IOException | RuntimeException e) {
+                        throw new CommandLine.ParameterException(spec.commandLine(),
+                                "cannot read " + file + ": " + e.getMessage());
+                    }
                 }
-                Files.writeString(dir.resolve("seed-" + r.label() + ".spec.jsonl"), sb.toString(), StandardCharsets.UTF_8);
+                return specs;
+            }
+            for (long i = 0; i < seeds; i++) {
+                specs.add(RunSpec.generate(firstSeed + i, nodes, faults, mutant));
+            }
+            return specs;
+        }
+
+        private SeedRun simulateOne(RunSpec runSpec, Path dir) throws IOException {
+            SeedRun r = new SeedRun(runSpec.seed());
+            r.mutant = runSpec.mutant();
+            SimulatedTrace t = SimulatedTrace.run(runSpec);
+            r.result = t.result();
+            r.adapted = t.adapted();
+            r.error = t.error();
+            if (keep != null) {
+                Files.writeString(dir.resolve("seed-" + r.label() + ".jsonl"), t.jsonl(), StandardCharsets.UTF_8);
+                if (r.adapted != null) {
+                    StringBuilder sb = new StringBuilder();
+                    for (SimTraceAdapter.Mapped m : r.adapted.events()) {
+                        sb.append(TraceToQuint.toJson(m.event())).append('\n');
+                    }
+                    Files.writeString(dir.resolve("seed-" + r.label() + ".spec.jsonl"), sb.toString(),
+                            StandardCharsets.UTF_8);
+                }
             }
             return r;
         }
@@ -356,7 +380,9 @@ public final class TlaMain implements Callable<Integer> {
             for (SeedRun r : part) {
                 traces.put(r.traceName(), r.adapted.traceEvents());
             }
-            Map<String, TraceVerdict> byName = new TraceValidator(quint).checkAll(traces, module, quint.specDir(), nodes);
+            int specNodes = part.stream().mapToInt(r -> r.adapted.nodes()).max().orElse(nodes);
+            Map<String, TraceVerdict> byName =
+                    new TraceValidator(quint).checkAll(traces, module, quint.specDir(), specNodes);
             if (keep == null) {
                 Files.deleteIfExists(module);
             }
