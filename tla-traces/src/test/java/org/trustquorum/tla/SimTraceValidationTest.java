@@ -32,9 +32,9 @@ import org.trustquorum.sim.Simulation;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SimTraceValidationTest {
 
-    /** Nodes of the honest runs per profile: a small rack keeps their traces short. */
+    /** Nodes of the honest runs per profile and of the mutant runs: a small rack keeps traces short. */
     static final int SMALL_RACK_NODES = 4;
-    /** The default rack size of the simulator, for one default-scenario run and the mutants. */
+    /** The default rack size of the simulator, for one default-scenario run. */
     static final int DEFAULT_NODES = 8;
     /** How many seeds to try to find a mutant's first failing run (the simulator alone is fast). */
     static final int MAX_SEEDS_TO_FAIL = 60;
@@ -65,7 +65,7 @@ class SimTraceValidationTest {
     /** The first seed (from 1) whose run fails with the mutant, with its trace. */
     private static SimulatedTrace firstFailingRun(Mutation mutant) {
         for (long seed = 1; seed <= MAX_SEEDS_TO_FAIL; seed++) {
-            RunSpec spec = RunSpec.generate(seed, DEFAULT_NODES, FaultProfile.SWARM, mutant);
+            RunSpec spec = RunSpec.generate(seed, SMALL_RACK_NODES, FaultProfile.SWARM, mutant);
             if (!new Simulation(spec).run().passed()) {
                 return SimulatedTrace.run(spec);
             }
