@@ -102,6 +102,7 @@ public final class SimTraceAdapter {
     static final String EXIT_COMPLETIONS_DIFFER = "exit-completed-other-calls-than-those-tracked-on-it";
     static final String EXIT_KEPT_PEER_CONNECTED = "exit-of-current-incarnation-kept-peer-connected";
     static final String PREDECESSOR_KEPT = "established-incarnation-kept-its-established-predecessor";
+    static final String RESTART_LOST_STATE = "restart-loaded-an-older-ledger-generation-than-last-persisted";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NODE_NAME = Pattern.compile("n(\\d+)");
@@ -152,6 +153,8 @@ public final class SimTraceAdapter {
         final TreeSet<Long> shares = new TreeSet<>();
         final TreeSet<Long> commits = new TreeSet<>();
         long expunged;
+        /** Ledger generation of the last persist. */
+        long generation;
         // in memory, lost on a crash
         long coordinating;
         long coordinatingBase;
@@ -324,6 +327,10 @@ public final class SimTraceAdapter {
             case "restart" -> {
                 NodeView v = view(node(ev, "node"));
                 emit(TraceEvent.of(TraceEvent.Kind.Restart).withNode(v.id), ev);
+                // The spec keeps everything a node persisted across a crash.
+                if (j.path("generation").asLong() < v.generation) {
+                    out.add(unmatched(v, RESTART_LOST_STATE, ev));
+                }
             }
             case "crash" -> {
                 NodeView v = view(node(ev, "node"));
@@ -720,6 +727,7 @@ public final class SimTraceAdapter {
         v.commits.clear();
         v.commits.addAll(commits);
         v.expunged = expunged;
+        v.generation = Math.max(v.generation, j.path("generation").asLong());
     }
 
     /**

@@ -389,6 +389,20 @@ class SimTraceAdapterTest {
     }
 
     @Test
+    void aRestartThatLoadsLessThanWasPersistedMatchesNoAction() throws Exception {
+        SimTraceAdapter.Adapted a = SimTraceAdapter.adapt(PREPARED + """
+                {"t":20,"kind":"crash","node":"n01","life":0,"how":"TORN_PERSIST","downMs":10}
+                {"t":30,"kind":"restart","node":"n01","life":1,"generation":1}
+                {"t":30,"kind":"step","node":"n01","input":"peers 4","outputs":0,"persist":false}
+                {"t":40,"kind":"crash","node":"n01","life":1,"how":"BETWEEN_EVENTS","downMs":10}
+                {"t":50,"kind":"restart","node":"n01","life":2,"generation":0}
+                """);
+        assertEquals(List.of(Kind.Crash, Kind.Restart, Kind.Crash, Kind.Restart, Kind.Unmatched),
+                a.traceEvents().subList(4, a.traceEvents().size()).stream().map(TraceEvent::kind).toList());
+        assertEquals(SimTraceAdapter.RESTART_LOST_STATE, a.traceEvents().get(8).reason());
+    }
+
+    @Test
     void malformedSimulatorTracesAreRefusedWithTheirLine() {
         TraceFormatException notJson = assertThrows(TraceFormatException.class, () -> SimTraceAdapter.adapt("{\"t\":1,"));
         assertEquals(1, notJson.line());
