@@ -31,6 +31,8 @@ public record TraceEvent(
         Reconfigure(Field.NODE, Field.EPOCH, Field.MEMBERS, Field.K),
         Prepare(Field.NODE, Field.PEER, Field.EPOCH),
         Ack(Field.NODE, Field.PEER, Field.EPOCH),
+        /** node = the member that releases the ack, peer = the coordinator it goes to. */
+        AckSent(Field.NODE, Field.PEER, Field.EPOCH),
         CpCommit(Field.EPOCH),
         Commit(Field.NODE, Field.EPOCH),
         PrepareAndCommit(Field.NODE, Field.EPOCH),
@@ -47,7 +49,12 @@ public record TraceEvent(
         ProxyBusy(Field.NODE, Field.PEER, Field.REQ),
         ProxyRespond(Field.NODE, Field.REQ),
         ProxyFail(Field.NODE, Field.REQ, Field.REASON),
-        Converged();
+        Converged(),
+        /**
+         * A simulator step whose observable effects match no spec action (see SimTraceAdapter);
+         * {@code reason} says which. The replay harness never enables it.
+         */
+        Unmatched(Field.REASON);
 
         private final Set<Field> required;
 

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The JSONL reader, id renumbering and module rendering, without running quint. */
@@ -80,7 +83,7 @@ class TraceToQuintTest {
     }
 
     @Test
-    void rendersChunksImportsAndOneRunTest() {
+    void rendersChunksImportsAndAFastAndAnExactTest() {
         List<TraceEvent> events = new ArrayList<>();
         for (int i = 1; i <= 2 * TraceToQuint.CHUNK + 3; i++) {
             events.add(TraceEvent.of(TraceEvent.Kind.ConnOpen).withNode(1).withPeer(5).withInc(i));
@@ -89,13 +92,33 @@ class TraceToQuintTest {
         assertTrue(text.contains("module t {"));
         assertTrue(text.contains("import TraceEvents.* from \"../../spec/TraceReplay\""));
         assertTrue(text.contains("import TraceReplay(TRACE_NODES = 1.to(5)).* from \"../../spec/TraceReplay\""));
-        assertTrue(text.contains("pure val E2: List[Event]"));
+        assertTrue(text.contains("pure val E2: List[int]"));
         assertTrue(!text.contains("pure val E3"));
-        assertTrue(text.contains("pure val EVENTS: List[Event] = [E0, E1, E2].foldl([], (acc, c) => acc.concat(c))"));
-        assertTrue(text.contains("run traceTest = replay(EVENTS)"));
-        assertEquals(events.size(), text.split("ev\\(\"ConnOpen\"", -1).length - 1);
+        assertTrue(text.contains("pure val EVENTS: List[int] = [E0, E1, E2].foldl([], (acc, c) => acc.concat(c))"));
+        assertTrue(text.contains("run traceTest = replayFast(EVENTS)"));
+        assertTrue(text.contains("run traceExact = replay(EVENTS)"));
+        // each event is a packed integer followed by a comment that shows it
+        assertEquals(events.size(), text.split("// \\d+ ev\\(\"ConnOpen\"", -1).length - 1);
+        assertTrue(text.contains(TraceToQuint.pack(events.get(0)) + ", // 0 ev(\"ConnOpen\", 1, 5, 0, 1, 0, 0, Set(), \"\")"));
         assertEquals("ev(\"LoadSecret\", 4, 0, 2, 0, 0, 0, Set(1, 3, 4), \"\")", TraceToQuint.render(
                 TraceEvent.of(TraceEvent.Kind.LoadSecret).withNode(4).withEpoch(2).withMembers(Set.of(4, 1, 3))));
+    }
+
+    @Test
+    void packsNineFieldsOfSixtyFourBitsLowestFirst() {
+        TraceEvent e = TraceEvent.of(TraceEvent.Kind.ProxyFail).withNode(3).withReq(7).withReason("invalid");
+        BigInteger field = BigInteger.ONE.shiftLeft(TraceToQuint.FIELD_BITS);
+        BigInteger expected = BigInteger.valueOf(TraceEvent.Kind.ProxyFail.ordinal())
+                .add(BigInteger.valueOf(3).multiply(field))
+                .add(BigInteger.valueOf(7).multiply(field.pow(5)))
+                .add(BigInteger.valueOf(TraceToQuint.REASONS.indexOf("invalid")).multiply(field.pow(8)));
+        assertEquals(expected, TraceToQuint.pack(e));
+        BigInteger members = TraceToQuint.pack(TraceEvent.of(TraceEvent.Kind.LoadSecret).withMembers(Set.of(1, 3)));
+        assertEquals(BigInteger.valueOf(0b101), members.shiftRight(7 * TraceToQuint.FIELD_BITS)
+                .mod(field));
+        // reasons the spec does not know (Unmatched) pack as 0
+        assertEquals(BigInteger.ZERO, TraceToQuint.pack(TraceEvent.of(TraceEvent.Kind.Unmatched)
+                .withReason("something-else")).shiftRight(8 * TraceToQuint.FIELD_BITS));
     }
 
     @Test
@@ -111,11 +134,25 @@ class TraceToQuintTest {
     }
 
     @Test
-    void everyKindIsDispatchedByTheReplayHarness() {
+    void everyKindIsDispatchedByTheReplayHarnessAndPackedByItsOrdinal() {
         Path specDir = QuintRunner.locate(QuintSupport.TIMEOUT).specDir();
         String harness = QuintSupport.read(specDir.resolve("TraceReplay.qnt"));
         for (TraceEvent.Kind kind : TraceEvent.Kind.values()) {
             assertTrue(harness.contains("e.kind == \"" + kind.name() + "\""), "TraceReplay.apply lacks " + kind);
         }
+        Matcher kinds = Pattern.compile("pure val KINDS: List\\[str\\] = \\[(.*?)\\]", Pattern.DOTALL).matcher(harness);
+        assertTrue(kinds.find(), "TraceReplay.qnt has no KINDS list");
+        List<String> listed = new ArrayList<>();
+        for (String k : kinds.group(1).split(",")) {
+            if (!k.isBlank()) {
+                listed.add(k.strip().replace("\"", ""));
+            }
+        }
+        assertEquals(java.util.Arrays.stream(TraceEvent.Kind.values()).map(Enum::name).toList(), listed);
+        Matcher reasons = Pattern.compile("pure val REASONS: List\\[str\\] = \\[(.*?)\\]").matcher(harness);
+        assertTrue(reasons.find(), "TraceReplay.qnt has no REASONS list");
+        assertEquals(TraceToQuint.REASONS.stream().map(r -> "\"" + r + "\"").toList(),
+                java.util.Arrays.stream(reasons.group(1).split(",")).map(String::strip).toList());
+        assertTrue(harness.contains("pure val FIELD_BITS: int = " + TraceToQuint.FIELD_BITS));
     }
 }
