@@ -97,8 +97,11 @@ public final class TlaMain implements Callable<Integer> {
         static final Duration QUINT_BASE_TIMEOUT = Duration.ofSeconds(180);
         /** Per-event part of the quint time limit per batch (a default trace replays in a few ms per event). */
         static final Duration QUINT_TIMEOUT_PER_EVENT = Duration.ofMillis(60);
-        /** Below this many spec events a batch is not split further (loading the spec costs ~3 s). */
-        static final int MIN_EVENTS_PER_BATCH = 1_500;
+        /**
+         * Spec events per extra quint process: each process loads the spec (about 3 s of CPU) and
+         * a second process pays off only on larger runs (the default 10 seeds are ~5,000 events).
+         */
+        static final int MIN_EVENTS_PER_BATCH = 8_000;
 
         @Spec
         CommandSpec spec;
@@ -175,6 +178,7 @@ public final class TlaMain implements Callable<Integer> {
             out.flush();
 
             List<SeedRun> runs = simulate(specs, parallel, dir);
+            long simulated = System.nanoTime();
             List<SeedRun> toCheck = new ArrayList<>();
             for (SeedRun r : runs) {
                 if (r.error == null && (!onlyFailing || !r.result.passed())) {
@@ -182,6 +186,7 @@ public final class TlaMain implements Callable<Integer> {
                 }
             }
             Map<Integer, TraceVerdict> verdicts = validate(toCheck, parallel, dir);
+            long validated = System.nanoTime();
 
             int accepted = 0;
             int rejected = 0;
@@ -219,6 +224,9 @@ public final class TlaMain implements Callable<Integer> {
                 out.println("mutant " + String.join(", ", mutants) + ": the simulator failed " + simFailed + " of "
                         + runs.size() + " runs; the spec rejected " + rejectedOfSimFailed + " of those");
             }
+            long events = toCheck.stream().mapToLong(r -> r.adapted.events().size()).sum();
+            out.println(String.format(Locale.ROOT, "time: %.1f s simulating and adapting, %.1f s replaying %d spec events"
+                    + " in quint", (simulated - start) / 1e9, (validated - simulated) / 1e9, events));
             double seconds = (System.nanoTime() - start) / 1e9;
             out.println((accepted + rejected) + " traces: " + accepted + " accepted, " + rejected + " rejected ("
                     + String.format(Locale.ROOT, "%.1f", seconds) + " s)");
