@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  * {@code ./tq tla}: checks simulator runs against the Quint spec ({@code check}) and explores
  * the spec on its own ({@code run}).
  */
-@Command(name = "tq tla", mixinStandardHelpOptions = true,
+@Command(name = "tq tla", mixinStandardHelpOptions = true, version = "tq tla 0.1",
         description = "Validate simulator traces against the Quint spec (tla-traces/spec).",
         subcommands = {TlaMain.Check.class, TlaMain.Explore.class})
 public final class TlaMain implements Callable<Integer> {
