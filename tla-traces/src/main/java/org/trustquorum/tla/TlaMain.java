@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  * {@code ./tq tla}: checks simulator runs against the Quint spec ({@code check}) and explores
  * the spec on its own ({@code run}).
  */
-@Command(name = "tq tla", mixinStandardHelpOptions = true,
+@Command(name = "tq tla", mixinStandardHelpOptions = true, version = "tq tla 0.1",
         description = "Validate simulator traces against the Quint spec (tla-traces/spec).",
         subcommands = {TlaMain.Check.class, TlaMain.Explore.class})
 public final class TlaMain implements Callable<Integer> {
@@ -97,8 +97,11 @@ public final class TlaMain implements Callable<Integer> {
         static final Duration QUINT_BASE_TIMEOUT = Duration.ofSeconds(180);
         /** Per-event part of the quint time limit per batch (a default trace replays in a few ms per event). */
         static final Duration QUINT_TIMEOUT_PER_EVENT = Duration.ofMillis(60);
-        /** Below this many spec events a batch is not split further (loading the spec costs ~3 s). */
-        static final int MIN_EVENTS_PER_BATCH = 1_500;
+        /**
+         * Spec events per extra quint process: each process loads the spec (about 3 s of CPU) and
+         * a second process pays off only on larger runs (the default 10 seeds are ~5,000 events).
+         */
+        static final int MIN_EVENTS_PER_BATCH = 8_000;
 
         @Spec
         CommandSpec spec;
@@ -175,13 +178,15 @@ public final class TlaMain implements Callable<Integer> {
             out.flush();
 
             List<SeedRun> runs = simulate(specs, parallel, dir);
+            long simulated = System.nanoTime();
             List<SeedRun> toCheck = new ArrayList<>();
             for (SeedRun r : runs) {
                 if (r.error == null && (!onlyFailing || !r.result.passed())) {
                     toCheck.add(r);
                 }
             }
-            Map<Long, TraceVerdict> verdicts = validate(toCheck, parallel, dir);
+            Map<Integer, TraceVerdict> verdicts = validate(toCheck, parallel, dir);
+            long validated = System.nanoTime();
 
             int accepted = 0;
             int rejected = 0;
@@ -194,23 +199,23 @@ public final class TlaMain implements Callable<Integer> {
                 }
                 if (r.error != null) {
                     rejected++;
-                    out.println("seed " + r.label() + ": ERROR " + r.error + simNote(r));
+                    out.println(r.label() + ": ERROR " + r.error + simNote(r));
                     continue;
                 }
-                TraceVerdict v = verdicts.get(r.seed);
+                TraceVerdict v = verdicts.get(r.index);
                 if (v == null) {
                     continue; // skipped by --only-failing
                 }
                 if (v instanceof TraceVerdict.Accepted) {
                     accepted++;
-                    out.println("seed " + r.label() + ": accepted (" + r.adapted.events().size() + " events)"
+                    out.println(r.label() + ": accepted (" + r.adapted.events().size() + " events)"
                             + simNote(r));
                 } else {
                     rejected++;
                     if (failedInSim) {
                         rejectedOfSimFailed++;
                     }
-                    out.println("seed " + r.label() + ": " + describe(v, r.adapted) + simNote(r));
+                    out.println(r.label() + ": " + describe(v, r.adapted) + simNote(r));
                 }
             }
             List<String> mutants = runs.stream().map(r -> r.mutant).filter(m -> m != Mutation.NONE)
@@ -219,6 +224,9 @@ public final class TlaMain implements Callable<Integer> {
                 out.println("mutant " + String.join(", ", mutants) + ": the simulator failed " + simFailed + " of "
                         + runs.size() + " runs; the spec rejected " + rejectedOfSimFailed + " of those");
             }
+            long events = toCheck.stream().mapToLong(r -> r.adapted.events().size()).sum();
+            out.println(String.format(Locale.ROOT, "time: %.1f s simulating and adapting, %.1f s replaying %d spec events"
+                    + " in quint", (simulated - start) / 1e9, (validated - simulated) / 1e9, events));
             double seconds = (System.nanoTime() - start) / 1e9;
             out.println((accepted + rejected) + " traces: " + accepted + " accepted, " + rejected + " rejected ("
                     + String.format(Locale.ROOT, "%.1f", seconds) + " s)");
@@ -236,24 +244,37 @@ public final class TlaMain implements Callable<Integer> {
             return " [simulator: FAILED " + r.result.check() + " at " + r.result.failedAtMs() + " ms]";
         }
 
-        /** One seed: the simulator's result and the adapted trace (or why it could not be adapted). */
+        /** One run: the simulator's result and the adapted trace (or why it could not be adapted). */
         static final class SeedRun {
+            /** Position in the campaign (seeds may repeat across --schedule files). */
+            final int index;
             final long seed;
+            /** The schedule file the run came from, or null for a seed. */
+            final String schedule;
             Mutation mutant = Mutation.NONE;
             RunResult result;
             SimTraceAdapter.Adapted adapted;
             String error;
 
-            SeedRun(long seed) {
+            SeedRun(int index, long seed, String schedule) {
+                this.index = index;
                 this.seed = seed;
+                this.schedule = schedule;
             }
 
+            /** "seed 7", or "schedule NAME (seed 7)". */
             String label() {
-                return Long.toUnsignedString(seed);
+                String seedLabel = "seed " + Long.toUnsignedString(seed);
+                return schedule == null ? seedLabel : "schedule " + schedule + " (" + seedLabel + ")";
+            }
+
+            /** File name stem for --keep: seed-7, or NAME. */
+            String fileStem() {
+                return schedule == null ? "seed-" + Long.toUnsignedString(seed) : schedule;
             }
 
             String traceName() {
-                return "seed_" + label();
+                return TraceToQuint.traceName("run_" + index + "_" + fileStem());
             }
         }
 
@@ -261,8 +282,9 @@ public final class TlaMain implements Callable<Integer> {
             ExecutorService pool = Executors.newFixedThreadPool(parallel);
             try {
                 List<Future<SeedRun>> futures = new ArrayList<>();
-                for (RunSpec runSpec : specs) {
-                    futures.add(pool.submit(() -> simulateOne(runSpec, dir)));
+                for (int i = 0; i < specs.size(); i++) {
+                    int index = i;
+                    futures.add(pool.submit(() -> simulateOne(index, specs.get(index), dir)));
                 }
                 List<SeedRun> runs = new ArrayList<>();
                 for (Future<SeedRun> f : futures) {
@@ -301,21 +323,26 @@ public final class TlaMain implements Callable<Integer> {
             return specs;
         }
 
-        private SeedRun simulateOne(RunSpec runSpec, Path dir) throws IOException {
-            SeedRun r = new SeedRun(runSpec.seed());
+        private SeedRun simulateOne(int index, RunSpec runSpec, Path dir) throws IOException {
+            String schedule = null;
+            if (schedules != null && !schedules.isEmpty()) {
+                String file = schedules.get(index).getFileName().toString();
+                schedule = file.endsWith(".json") ? file.substring(0, file.length() - ".json".length()) : file;
+            }
+            SeedRun r = new SeedRun(index, runSpec.seed(), schedule);
             r.mutant = runSpec.mutant();
             SimulatedTrace t = SimulatedTrace.run(runSpec);
             r.result = t.result();
             r.adapted = t.adapted();
             r.error = t.error();
             if (keep != null) {
-                Files.writeString(dir.resolve("seed-" + r.label() + ".jsonl"), t.jsonl(), StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve(r.fileStem() + ".jsonl"), t.jsonl(), StandardCharsets.UTF_8);
                 if (r.adapted != null) {
                     StringBuilder sb = new StringBuilder();
                     for (SimTraceAdapter.Mapped m : r.adapted.events()) {
                         sb.append(TraceToQuint.toJson(m.event())).append('\n');
                     }
-                    Files.writeString(dir.resolve("seed-" + r.label() + ".spec.jsonl"), sb.toString(),
+                    Files.writeString(dir.resolve(r.fileStem() + ".spec.jsonl"), sb.toString(),
                             StandardCharsets.UTF_8);
                 }
             }
@@ -323,8 +350,8 @@ public final class TlaMain implements Callable<Integer> {
         }
 
         /** Replays the traces in a few batches (one quint process each, run in parallel). */
-        private Map<Long, TraceVerdict> validate(List<SeedRun> runs, int parallel, Path dir) {
-            Map<Long, TraceVerdict> verdicts = new LinkedHashMap<>();
+        private Map<Integer, TraceVerdict> validate(List<SeedRun> runs, int parallel, Path dir) {
+            Map<Integer, TraceVerdict> verdicts = new LinkedHashMap<>();
             if (runs.isEmpty()) {
                 return verdicts;
             }
@@ -351,7 +378,7 @@ public final class TlaMain implements Callable<Integer> {
             }
             ExecutorService pool = Executors.newFixedThreadPool(batches);
             try {
-                List<Future<Map<Long, TraceVerdict>>> futures = new ArrayList<>();
+                List<Future<Map<Integer, TraceVerdict>>> futures = new ArrayList<>();
                 long stamp = ProcessHandle.current().pid();
                 for (int b = 0; b < batches; b++) {
                     List<SeedRun> part = parts.get(b);
@@ -359,7 +386,7 @@ public final class TlaMain implements Callable<Integer> {
                     Path module = dir.resolve("check_" + stamp + "_" + b + ".qnt");
                     futures.add(pool.submit(() -> validateBatch(part, events, module)));
                 }
-                for (Future<Map<Long, TraceVerdict>> f : futures) {
+                for (Future<Map<Integer, TraceVerdict>> f : futures) {
                     verdicts.putAll(f.get());
                 }
             } catch (InterruptedException e) {
@@ -373,7 +400,7 @@ public final class TlaMain implements Callable<Integer> {
             return verdicts;
         }
 
-        private Map<Long, TraceVerdict> validateBatch(List<SeedRun> part, long events, Path module) throws IOException {
+        private Map<Integer, TraceVerdict> validateBatch(List<SeedRun> part, long events, Path module) throws IOException {
             Duration timeout = QUINT_BASE_TIMEOUT.plus(QUINT_TIMEOUT_PER_EVENT.multipliedBy(events));
             QuintRunner quint = locateQuint(timeout);
             Map<String, List<TraceEvent>> traces = new LinkedHashMap<>();
@@ -386,9 +413,9 @@ public final class TlaMain implements Callable<Integer> {
             if (keep == null) {
                 Files.deleteIfExists(module);
             }
-            Map<Long, TraceVerdict> out = new LinkedHashMap<>();
+            Map<Integer, TraceVerdict> out = new LinkedHashMap<>();
             for (SeedRun r : part) {
-                out.put(r.seed, byName.get(r.traceName()));
+                out.put(r.index, byName.get(r.traceName()));
             }
             return out;
         }
