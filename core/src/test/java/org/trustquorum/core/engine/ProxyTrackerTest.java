@@ -68,7 +68,7 @@ class ProxyTrackerTest {
                 ProxyTracker.interpret(COMMIT, EngineHarness.statusResult()));
         assertEquals(err(new ProxyError.InvalidResponse("Status", "Commit")),
                 ProxyTracker.interpret(STATUS, COMMITTED));
-        ProxyOp prepareAndCommit = new ProxyOp.PrepareAndCommit(sampleConfig());
+        ProxyOp prepareAndCommit = new ProxyOp.PrepareAndCommit(sampleConfig(), null);
         assertEquals(Result.ok(COMMITTED), ProxyTracker.interpret(prepareAndCommit, COMMITTED));
         assertEquals(err(new ProxyError.InvalidResponse("Commit", "Status")),
                 ProxyTracker.interpret(prepareAndCommit, EngineHarness.statusResult()));
@@ -144,6 +144,6 @@ class ProxyTrackerTest {
                     new org.trustquorum.core.model.Sha3Digest(new byte[32])));
         }
         return new Configuration(EngineHarness.RACK, Epoch.of(2), members.get(0).id(), members,
-                new org.trustquorum.core.model.Threshold(2), null);
+                new org.trustquorum.core.model.Threshold(2), null, null);
     }
 }

@@ -1,5 +1,6 @@
 package org.trustquorum.runtime.ledger;
 
+import org.trustquorum.core.model.CpSignature;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,7 +51,8 @@ class LedgerTest {
                 List.of(new Member(A, new Sha3Digest(bytes(32, 1))), new Member(B, new Sha3Digest(bytes(32, 2))),
                         new Member(C, new Sha3Digest(bytes(32, 3)))),
                 Threshold.of(2),
-                withSecrets ? new EncryptedRackSecrets(bytes(32, 4), bytes(56, 5)) : null);
+                withSecrets ? new EncryptedRackSecrets(bytes(32, 4), bytes(56, 5)) : null,
+                new CpSignature(bytes(CpSignature.LENGTH_BYTES, 6)));
     }
 
     /** State after preparing and committing epochs 1..n (epoch 2+ carry encrypted earlier secrets). */

@@ -150,7 +150,7 @@ class PeerAuthenticationTest {
             Configuration claimsB = new Configuration(RACK, Epoch.of(2), b, List.of(new Member(a, Digests.shareDigest(forA)),
                     new Member(b, Digests.shareDigest(new KeyShare(2, new byte[KeyShare.SECRET_LENGTH_BYTES]))),
                     new Member(cc, Digests.shareDigest(new KeyShare(3, new byte[KeyShare.SECRET_LENGTH_BYTES])))),
-                    Threshold.of(2), null);
+                    Threshold.of(2), null, null);
             fakeD.send(new WireMsg.Protocol(new PeerMsg.Prepare(RACK, claimsB, forA)));
             // A ping after them: once it is answered the messages before it were handled.
             fakeD.send(new WireMsg.Ping());
