@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.trustquorum.core.api.CommitStatus;
+import org.trustquorum.core.api.ReconfigureRequest;
 import org.trustquorum.core.auth.ControlPlaneKey;
 import org.trustquorum.core.crypto.Digests;
 import org.trustquorum.core.crypto.RackSecret;
@@ -52,6 +53,12 @@ final class Adversary {
     }
 
     private enum Signing { UNSIGNED, OWN_KEY, REPLAYED }
+
+    /** Of the adversaries' actions, this share are admin calls (the admin token, not the control plane's key). */
+    static final int ROGUE_CALL_PERCENT = 5;
+
+    /** An admin call with a reconfiguration the control plane never signed. */
+    record RogueCall(SimNode to, ReconfigureRequest request) {}
 
     /** One forged frame to deliver to {@code to} on its connection with {@code from}. */
     record Forgery(SimNode from, SimNode to, WireMsg frame) {}
@@ -105,6 +112,30 @@ final class Adversary {
     long nextAt(long now) {
         double gapMs = -Math.log(1 - rng.nextDouble()) * MS_PER_MIN / perMin;
         return now + 1 + (long) gapMs;
+    }
+
+    /**
+     * Sometimes ({@link #ROGUE_CALL_PERCENT}) a well-formed next reconfiguration, unsigned or
+     * signed with the adversary's own key, for an honest node to coordinate.
+     */
+    Optional<RogueCall> rogueReconfigure(SimNode[] nodes, Configuration latest) {
+        if (rng.nextInt(PERCENT) >= ROGUE_CALL_PERCENT || latest == null) {
+            return Optional.empty();
+        }
+        List<SimNode> up = new ArrayList<>();
+        for (SimNode n : nodes) {
+            if (n.up && !hostile[n.index] && latest.isMember(n.id)) {
+                up.add(n);
+            }
+        }
+        if (up.isEmpty()) {
+            return Optional.empty();
+        }
+        SimNode to = up.get(rng.nextInt(up.size()));
+        ReconfigureRequest r = new ReconfigureRequest(rack, to.ledger.durable().latestConfigEpoch().next(),
+                to.ledger.durable().latestCommittedEpoch(), latest.memberIds(), latest.threshold());
+        return Optional.of(new RogueCall(to, rng.nextBoolean() ? r
+                : r.signed(ownKey.signRequest(rack, r.epoch(), to.id, r.members(), r.threshold()))));
     }
 
     /** A forged frame from a hostile node to a node it is connected to, or empty if there is none. */

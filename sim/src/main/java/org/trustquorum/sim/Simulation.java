@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.trustquorum.core.Mutation;
 import org.trustquorum.core.api.CommitStatus;
+import org.trustquorum.core.api.NodeError;
 import org.trustquorum.core.auth.ControlPlaneKey;
 import org.trustquorum.core.controlplane.ControlPlane;
 import org.trustquorum.core.controlplane.CpBridge;
@@ -662,6 +663,12 @@ public final class Simulation {
             return;
         }
         queue.add(new Ev.Forge(adversary.nextAt(now)));
+        Optional<Adversary.RogueCall> rogue = adversary.rogueReconfigure(nodes, cp == null ? null : cp.latestCommitted());
+        if (rogue.isPresent()) {
+            issueCall(rogue.get().to(), new ApiRequest.Reconfigure(rogue.get().request()), new CallOrigin.RogueReconfigure(),
+                    LOCAL_CALL_DELAY_MS);
+            return;
+        }
         Optional<Adversary.Forgery> f = adversary.forge(nodes);
         if (f.isEmpty()) {
             return;
@@ -1337,6 +1344,7 @@ public final class Simulation {
             case CallOrigin.OperatorCommit oc -> { }
             case CallOrigin.ClearSecrets cs -> { }
             case CallOrigin.NetConfig nc -> { }
+            case CallOrigin.RogueReconfigure rr -> { }
         }
     }
 
@@ -1372,6 +1380,12 @@ public final class Simulation {
                 }
             }
             case CallOrigin.NetConfig nc -> ReplyAdapter.networkConfigOutcome(r.response());
+            case CallOrigin.RogueReconfigure rr -> {
+                if (!(r.response() instanceof ApiResponse.Reconfigured rc
+                        && rc.result() instanceof Result.Err<?, ?> err && err.error() instanceof NodeError.Unauthorized)) {
+                    throw AuthorizedState.unsignedRequestAccepted(n.name, describeResponse(r.response()));
+                }
+            }
             case CallOrigin.ClearSecrets cs -> {
                 if (!(r.response() instanceof ApiResponse.SecretsCleared)) {
                     throw new Violation(ReplyAdapter.REPLY_TYPE, n.name + " answered ClearSecrets with " + r.response());

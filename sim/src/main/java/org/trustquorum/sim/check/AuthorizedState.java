@@ -59,6 +59,13 @@ public final class AuthorizedState {
         }
     }
 
+    public static final String UNSIGNED_REQUEST_ACCEPTED = "unsigned-request-accepted";
+
+    public static Violation unsignedRequestAccepted(String node, String response) {
+        return new Violation(UNSIGNED_REQUEST_ACCEPTED, node + " answered a reconfiguration the control plane never signed"
+                + " with " + response + " instead of Unauthorized");
+    }
+
     public static Violation honestFrameRefused(String node, NodeId peer, String kind, String reason) {
         return new Violation(HONEST_FRAME_REFUSED, node + " refused " + kind + " from honest " + peer + ": " + reason);
     }
