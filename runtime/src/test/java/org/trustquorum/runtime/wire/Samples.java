@@ -94,7 +94,8 @@ final class Samples {
                 new NodeError.NoCommittedConfigurations(),
                 new NodeError.NotCommitted(Epoch.of(10)),
                 new NodeError.NotAvailable(Epoch.of(11)),
-                new NodeError.Alarmed(new Alarm.CommittedConfigurationLost(Epoch.of(12))));
+                new NodeError.Alarmed(new Alarm.CommittedConfigurationLost(Epoch.of(12))),
+                new NodeError.Unauthorized("configuration 3 is not signed"));
     }
 
     /** A status with every optional part filled in. */
