@@ -77,6 +77,25 @@ class ProxyTrackerTest {
     }
 
     @Test
+    void aFailureOfAKindTheOperationCannotReturnIsAnInvalidResponseNotAnInnerError() {
+        NodeError notPrepared = new NodeError.NotPrepared(Epoch.of(2));
+        NodeError notAMember = new NodeError.NotAMember(Epoch.of(2));
+        ProxyOp prepareAndCommit = new ProxyOp.PrepareAndCommit(sampleConfig(), null);
+        // A status request is never answered with an error.
+        assertEquals(err(new ProxyError.InvalidResponse("Status", "Failed(NotPrepared)")),
+                ProxyTracker.interpret(STATUS, new ProxyResult.Failed(notPrepared)));
+        // NotAMember belongs to prepare-and-commit only, NotPrepared to commit only.
+        assertEquals(err(new ProxyError.InvalidResponse("Commit", "Failed(NotAMember)")),
+                ProxyTracker.interpret(COMMIT, new ProxyResult.Failed(notAMember)));
+        assertEquals(err(new ProxyError.InvalidResponse("Commit", "Failed(NotPrepared)")),
+                ProxyTracker.interpret(prepareAndCommit, new ProxyResult.Failed(notPrepared)));
+        // The right kinds stay the destination's own errors.
+        assertEquals(err(new ProxyError.Inner(notPrepared)), ProxyTracker.interpret(COMMIT, new ProxyResult.Failed(notPrepared)));
+        assertEquals(err(new ProxyError.Inner(notAMember)),
+                ProxyTracker.interpret(prepareAndCommit, new ProxyResult.Failed(notAMember)));
+    }
+
+    @Test
     void failingAnIncarnationFailsExactlyItsRequestsWithDisconnected() {
         ProxyTracker t = new ProxyTracker(EngineLimits.DEFAULTS);
         long b1 = t.register(1, B, 5, COMMIT, 0);
