@@ -21,7 +21,13 @@ public enum Mutation {
     ACK_PREPARE_WITHOUT_PERSIST("a Prepare is acked without persisting the share and configuration"),
     COMPUTE_SHARE_AT_WRONG_X("a member that missed the prepare computes its share at the wrong x and skips the digest check"),
     COMMIT_WITHOUT_PREPARE("commit records an epoch the node never prepared"),
-    SKIP_STALE_PREPARE_CHECK("a Prepare older than the latest commit is accepted and acked");
+    SKIP_STALE_PREPARE_CHECK("a Prepare older than the latest commit is accepted and acked"),
+    // --- authorisation gates (a hostile certificate holder; caught by --faults hostile) ---
+    ACCEPT_UNSIGNED_PREPARE("a Prepare is stored and acked without checking the control plane's proposal signature"),
+    COMMIT_ADVANCE_UNSIGNED("a CommitAdvance is acted on without checking the control plane's commit signature"),
+    ACCEPT_EXPUNGED_WITHOUT_PROOF("an Expunged is obeyed without a signed committed configuration that excludes the receiver"),
+    COMMIT_CALL_UNSIGNED("a commit or prepare-and-commit call (direct or proxied) skips the commit signature check"),
+    COORDINATE_UNSIGNED_REQUEST("a coordinator starts a reconfiguration whose request the control plane never signed");
 
     private final String description;
 

@@ -24,6 +24,12 @@ sealed interface CallOrigin {
     /** An operator's ClearSecrets. */
     record ClearSecrets() implements CallOrigin {}
 
+    /**
+     * A reconfiguration request without the control plane's signature, made by someone holding
+     * the admin token but not the control plane's key (hostile runs): it must be refused.
+     */
+    record RogueReconfigure() implements CallOrigin {}
+
     /** A network-config update made by the scenario. */
     record NetConfig(long generation) implements CallOrigin {}
 }

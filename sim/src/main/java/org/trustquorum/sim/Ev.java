@@ -247,6 +247,13 @@ abstract sealed class Ev {
         }
     }
 
+    /** A hostile certificate holder sends one forged frame (hostile runs, safety phase only). */
+    static final class Forge extends Ev {
+        Forge(long at) {
+            super(at);
+        }
+    }
+
     /** End of the safety phase: faults stop, everything heals. */
     static final class Heal extends Ev {
         Heal(long at) {

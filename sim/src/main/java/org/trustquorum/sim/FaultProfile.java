@@ -10,8 +10,13 @@ public enum FaultProfile {
     LIGHT,
     /** Many faults of every kind. */
     HEAVY,
-    /** Swarm testing: each seed enables its own subset of fault kinds with its own rates. */
-    SWARM;
+    /** Swarm testing: each seed enables its own subset of fault kinds with its own rates (a few seeds are hostile). */
+    SWARM,
+    /**
+     * Light faults plus hostile certificate holders: a spare that was never a member and a member
+     * (which the scenario may remove) send forged, replayed and mis-addressed frames.
+     */
+    HOSTILE;
 
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
@@ -23,6 +28,6 @@ public enum FaultProfile {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown fault profile '" + name + "' (none, light, heavy, swarm)");
+        throw new IllegalArgumentException("unknown fault profile '" + name + "' (none, light, heavy, swarm, hostile)");
     }
 }

@@ -8,9 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.trustquorum.core.Mutation;
 import org.trustquorum.core.api.CommitStatus;
+import org.trustquorum.core.api.NodeError;
+import org.trustquorum.core.auth.ControlPlaneKey;
 import org.trustquorum.core.controlplane.ControlPlane;
 import org.trustquorum.core.controlplane.CpBridge;
 import org.trustquorum.core.controlplane.CpCall;
@@ -28,6 +31,7 @@ import org.trustquorum.core.engine.Output;
 import org.trustquorum.core.engine.PeerAddress;
 import org.trustquorum.core.engine.Step;
 import org.trustquorum.core.model.Configuration;
+import org.trustquorum.core.model.CpSignature;
 import org.trustquorum.core.model.Epoch;
 import org.trustquorum.core.model.EpochShare;
 import org.trustquorum.core.model.NodeId;
@@ -52,6 +56,7 @@ import org.trustquorum.sim.check.ExpungedIsFinal;
 import org.trustquorum.sim.check.Keepalive;
 import org.trustquorum.sim.check.Liveness;
 import org.trustquorum.sim.check.LossFollowedByExit;
+import org.trustquorum.sim.check.AuthorizedState;
 import org.trustquorum.sim.check.NoAlarms;
 import org.trustquorum.sim.check.NoConfigBelowCommit;
 import org.trustquorum.sim.check.NoEstablishAfterClose;
@@ -181,6 +186,14 @@ public final class Simulation {
 
     // control plane
     private final RackId rackId;
+    /** The control plane's signing key; every node trusts its public half. */
+    private final ControlPlaneKey cpKey;
+    /** Every configuration the control plane decided to commit, by epoch (what may expunge a node). */
+    private final Map<Epoch, Configuration> cpDecided = new TreeMap<>();
+    /** The hostile certificate holders of the run, or null. */
+    private final Adversary adversary;
+    private long forgedFrames;
+    private long refusedFrames;
     private ControlPlane cp;
     private boolean cpUp;
     private int cpLife;
@@ -238,8 +251,15 @@ public final class Simulation {
             bootstrap[i] = true;
         }
         this.rackId = RackId.random(Streams.stream(seed, Streams.RACK));
+        this.cpKey = controlPlaneKey(seed);
+        this.adversary = Adversary.of(spec, rackId);
         this.lossExitBoundMs = limits.inactivityTimeoutMs() + Math.max(mix.exitDelayMaxMs(), mix.slowExitMaxMs())
                 + mix.netDelayMaxMs() + mix.establishSlowMaxMs() + LOSS_EXIT_MARGIN_MS;
+    }
+
+    /** The control plane's key of the run with this seed (drawn from its own stream). */
+    public static ControlPlaneKey controlPlaneKey(long seed) {
+        return ControlPlaneKey.generate(Streams.stream(seed, Streams.CP_KEY));
     }
 
     /** The id of simulated node {@code index}. */
@@ -361,7 +381,7 @@ public final class Simulation {
         for (int i : schedule.initialMembers()) {
             bootIds.add(nodes[i].id);
         }
-        cp = new ControlPlane(rackId, bootIds, Streams.stream(seed, Streams.CONTROL_PLANE, 0, 0));
+        cp = new ControlPlane(rackId, bootIds, cpKey, Streams.stream(seed, Streams.CONTROL_PLANE, 0, 0));
         cpUp = true;
         Result<Epoch, String> first = cp.reconfigure(bootIds, schedule.initialThreshold(), now);
         log.record(T_CP_RECONFIGURE, now, first.isOk() ? first.orElseThrow().value() : -1, bootIds.size(),
@@ -371,6 +391,9 @@ public final class Simulation {
             queue.add(new Ev.ScheduleEntry(e.atMs(), e));
         }
         queue.add(new Ev.Heal(mix.safetyMs()));
+        if (adversary != null) {
+            queue.add(new Ev.Forge(adversary.nextAt(now)));
+        }
         queue.add(new Ev.KeepaliveSweep(KEEPALIVE_SWEEP_MS));
     }
 
@@ -415,6 +438,7 @@ public final class Simulation {
                 }
             }
             case Ev.KeepaliveSweep k -> onKeepaliveSweep();
+            case Ev.Forge f -> onForge();
             case Ev.Heal h -> onHeal();
             case Ev.LivenessPoll p -> onLivenessPoll();
         }
@@ -428,7 +452,7 @@ public final class Simulation {
             recorder.boot(n.index, n.life, now, n.ledger.durable());
         }
         n.engine = new NodeEngine(n.id, n.address, n.ledger.durable(), limits,
-                Streams.stream(seed, Streams.NODE, n.index, n.life), mutant);
+                Streams.stream(seed, Streams.NODE, n.index, n.life), cpKey.authority(), mutant);
         n.up = true;
         if (specTrace != null && n.life > 0) {
             spec("Restart", n.index + 1, 0, 0, 0, 0, 0, null, null);
@@ -582,6 +606,7 @@ public final class Simulation {
         NoConfigBelowCommit.check(n.name, before, next);
         CommittedImpliesPrepared.check(n.name, next);
         ShareMatchesDigest.check(n.id, next, before);
+        AuthorizedState.check(n.name, n.id, before, next, cpKey.authority(), cpDecided);
         oneConfigPerEpoch.onPersist(n.name, next);
         n.ledger.write(next);
         if (sink != null) {
@@ -606,12 +631,57 @@ public final class Simulation {
                 }
                 case Output.Reply r -> onReply(n, r);
                 case Output.RaiseAlarm a -> throw NoAlarms.raised(n.name, a.alarm());
+                case Output.PeerRefused r -> onRefused(n, r);
                 case Output.TraceEvent t -> {
                     if (sink != null) {
                         sink.event(now, "trace", "node", n.name, "what", t.kind(), "detail", t.detail());
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * An engine refused a frame as unauthorised: at an honest node, only a hostile node may have
+     * sent it (a hostile node's own engine may refuse honest answers to the requests it forged).
+     */
+    private void onRefused(SimNode n, Output.PeerRefused r) {
+        SimNode from = byId.get(r.peer());
+        boolean provoked = adversary != null && adversary.isHostile(n.index);
+        if (!provoked && (adversary == null || from == null || !adversary.isHostile(from.index))) {
+            throw AuthorizedState.honestFrameRefused(n.name, r.peer(), r.kind(), r.reason());
+        }
+        refusedFrames++;
+        if (sink != null) {
+            sink.event(now, "refused", "node", n.name, "peer", from.name, "what", r.kind(), "reason", r.reason());
+        }
+    }
+
+    /** A hostile node sends one forged frame on an established connection, under its own identity. */
+    private void onForge() {
+        if (phase != Phase.SAFETY) {
+            return;
+        }
+        queue.add(new Ev.Forge(adversary.nextAt(now)));
+        Optional<Adversary.RogueCall> rogue = adversary.rogueReconfigure(nodes, cp == null ? null : cp.latestCommitted());
+        if (rogue.isPresent()) {
+            issueCall(rogue.get().to(), new ApiRequest.Reconfigure(rogue.get().request()), new CallOrigin.RogueReconfigure(),
+                    LOCAL_CALL_DELAY_MS);
+            return;
+        }
+        Optional<Adversary.Forgery> f = adversary.forge(nodes);
+        if (f.isEmpty()) {
+            return;
+        }
+        SimNode to = f.get().to();
+        SimConn.End end = to.openByPeer[f.get().from().index];
+        forgedFrames++;
+        if (sink != null) {
+            sink.event(now, "forged", "node", to.name, "from", f.get().from().name, "msg", WireMsg.kind(f.get().frame()));
+        }
+        Step st = step(to, new Input.FrameReceived(end.inc, f.get().frame()));
+        if (st != null) {
+            finishStep(to, st);
         }
     }
 
@@ -1274,6 +1344,7 @@ public final class Simulation {
             case CallOrigin.OperatorCommit oc -> { }
             case CallOrigin.ClearSecrets cs -> { }
             case CallOrigin.NetConfig nc -> { }
+            case CallOrigin.RogueReconfigure rr -> { }
         }
     }
 
@@ -1309,6 +1380,12 @@ public final class Simulation {
                 }
             }
             case CallOrigin.NetConfig nc -> ReplyAdapter.networkConfigOutcome(r.response());
+            case CallOrigin.RogueReconfigure rr -> {
+                if (!(r.response() instanceof ApiResponse.Reconfigured rc
+                        && rc.result() instanceof Result.Err<?, ?> err && err.error() instanceof NodeError.Unauthorized)) {
+                    throw AuthorizedState.unsignedRequestAccepted(n.name, describeResponse(r.response()));
+                }
+            }
             case CallOrigin.ClearSecrets cs -> {
                 if (!(r.response() instanceof ApiResponse.SecretsCleared)) {
                     throw new Violation(ReplyAdapter.REPLY_TYPE, n.name + " answered ClearSecrets with " + r.response());
@@ -1388,6 +1465,7 @@ public final class Simulation {
         Configuration latest = cp.latestCommitted();
         if (latest != null && latest != lastSeenCommitted) {
             lastSeenCommitted = latest;
+            cpDecided.put(latest.epoch(), latest);
             for (NodeId m : latest.memberIds()) {
                 everCommittedMember[byId.get(m).index] = true;
             }
@@ -1508,7 +1586,7 @@ public final class Simulation {
     }
 
     private void restartCp() {
-        cp = new ControlPlane(cpDurable, Streams.stream(seed, Streams.CONTROL_PLANE, cpLife, 0), now);
+        cp = new ControlPlane(cpDurable, cpKey, Streams.stream(seed, Streams.CONTROL_PLANE, cpLife, 0), now);
         cpUp = true;
         log.record(T_CP_RESTART, now, cpLife, 0, 0, 0);
         if (sink != null) {
@@ -1668,7 +1746,9 @@ public final class Simulation {
         if (latest == null) {
             return;
         }
-        ApiRequest.Commit commit = new ApiRequest.Commit(latest.rackId(), latest.epoch());
+        // The operator repeats the control plane's decision, with its signature.
+        CpSignature decision = cpKey.signCommit(latest);
+        ApiRequest.Commit commit = new ApiRequest.Commit(latest.rackId(), latest.epoch(), decision);
         if (onManagementNetwork(target)) {
             if (target.up) {
                 issueCall(target, commit, new CallOrigin.OperatorCommit(), 1 + net.nextInt(mix.cpLatencyMaxMs()));
@@ -1683,7 +1763,7 @@ public final class Simulation {
         }
         if (!proxies.isEmpty()) {
             SimNode via = proxies.get(Streams.stream(seed, Streams.ENTRY, oc.choice(), 1).nextInt(proxies.size()));
-            issueCall(via, new ApiRequest.Proxy(target.id, new ProxyOp.Commit(latest.rackId(), latest.epoch())),
+            issueCall(via, new ApiRequest.Proxy(target.id, new ProxyOp.Commit(latest.rackId(), latest.epoch(), decision)),
                     new CallOrigin.OperatorCommit(), 1 + net.nextInt(mix.cpLatencyMaxMs()));
         }
     }

@@ -15,6 +15,10 @@ public final class Streams {
     public static final long CONTROL_PLANE = 0xC0A7201L;
     public static final long ENTRY = 0xE7724L;
     public static final long RACK = 0x7ACC1DL;
+    /** The control plane's signing key pair (one per run). */
+    public static final long CP_KEY = 0xC0A7B3E7L;
+    /** The hostile certificate holders' choices and forgeries. */
+    public static final long HOSTILE = 0x4057113EL;
 
     private Streams() {}
 

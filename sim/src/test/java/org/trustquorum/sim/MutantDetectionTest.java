@@ -12,10 +12,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.trustquorum.core.Mutation;
 import org.trustquorum.sim.check.AckedPrepareIsDurable;
+import org.trustquorum.sim.check.AuthorizedState;
 import org.trustquorum.sim.check.CommittedImpliesPrepared;
 import org.trustquorum.sim.check.ExactlyOneReply;
 import org.trustquorum.sim.check.ExitIsProcessed;
 import org.trustquorum.sim.check.Keepalive;
+import org.trustquorum.sim.check.NoAlarms;
 import org.trustquorum.sim.check.NoConfigBelowCommit;
 import org.trustquorum.sim.check.NoEstablishAfterClose;
 import org.trustquorum.sim.check.NoStaleAck;
@@ -49,14 +51,30 @@ class MutantDetectionTest {
             Map.entry(Mutation.ACK_PREPARE_WITHOUT_PERSIST, Set.of(AckedPrepareIsDurable.NAME)),
             Map.entry(Mutation.COMPUTE_SHARE_AT_WRONG_X, Set.of(ShareMatchesDigest.NAME)),
             Map.entry(Mutation.COMMIT_WITHOUT_PREPARE, Set.of(CommittedImpliesPrepared.NAME)),
-            Map.entry(Mutation.SKIP_STALE_PREPARE_CHECK, Set.of(NoStaleAck.NAME, NoConfigBelowCommit.NAME))));
+            Map.entry(Mutation.SKIP_STALE_PREPARE_CHECK, Set.of(NoStaleAck.NAME, NoConfigBelowCommit.NAME)),
+            Map.entry(Mutation.ACCEPT_UNSIGNED_PREPARE, Set.of(AuthorizedState.UNSIGNED_CONFIG, NoAlarms.NAME)),
+            Map.entry(Mutation.COMMIT_ADVANCE_UNSIGNED, Set.of(AuthorizedState.UNSIGNED_CONFIG,
+                    AuthorizedState.UNSIGNED_COMMIT, NoAlarms.NAME)),
+            Map.entry(Mutation.ACCEPT_EXPUNGED_WITHOUT_PROOF, Set.of(AuthorizedState.UNPROVEN_EXPUNGE)),
+            Map.entry(Mutation.COMMIT_CALL_UNSIGNED, Set.of(AuthorizedState.UNSIGNED_CONFIG,
+                    AuthorizedState.UNSIGNED_COMMIT, NoAlarms.NAME)),
+            Map.entry(Mutation.COORDINATE_UNSIGNED_REQUEST, Set.of(AuthorizedState.UNSIGNED_REQUEST_ACCEPTED))));
+
+    /** The authorisation gates only matter against hostile peers: their mutants run the hostile profile. */
+    static FaultProfile profileFor(Mutation m) {
+        return switch (m) {
+            case ACCEPT_UNSIGNED_PREPARE, COMMIT_ADVANCE_UNSIGNED, ACCEPT_EXPUNGED_WITHOUT_PROOF, COMMIT_CALL_UNSIGNED,
+                    COORDINATE_UNSIGNED_REQUEST -> FaultProfile.HOSTILE;
+            default -> FaultProfile.SWARM;
+        };
+    }
 
     @ParameterizedTest
     @EnumSource(value = Mutation.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
     void everyMutantIsCaughtByTheChecksMeantForItWithinTheSeedBudget(Mutation mutant) {
         RunResult first = null;
         for (long start = 1; start <= SEED_BUDGET && first == null; start += BATCH) {
-            List<RunResult> batch = Campaign.run(new Campaign.Options(BATCH, start, 8, FaultProfile.SWARM, mutant, null,
+            List<RunResult> batch = Campaign.run(new Campaign.Options(BATCH, start, 8, profileFor(mutant), mutant, null,
                     Campaign.defaultThreads()), r -> { });
             for (RunResult r : batch) {
                 if (!r.passed()) {
@@ -69,7 +87,7 @@ class MutantDetectionTest {
         RunResult caught = first;
         assertTrue(CATCHING_CHECKS.get(mutant).contains(caught.check()),
                 () -> mutant.cliName() + " was caught by " + caught.check() + ": " + caught.message());
-        RunResult replay = new Simulation(RunSpec.generate(caught.seed(), 8, FaultProfile.SWARM, mutant)).run();
+        RunResult replay = new Simulation(RunSpec.generate(caught.seed(), 8, profileFor(mutant), mutant)).run();
         assertEquals(caught.check(), replay.check());
         assertEquals(caught.digest(), replay.digest());
     }

@@ -100,7 +100,8 @@ final class ViolatingStepRecovery {
         EngineCallRecorder.Call bootCall = calls.get(boot);
         EngineLimits limits = spec.schedule().mix().engineLimits();
         NodeEngine engine = new NodeEngine(Simulation.nodeId(node), Simulation.address(node), bootCall.loaded(),
-                limits, Streams.stream(spec.seed(), Streams.NODE, node, bootCall.life()), spec.mutant());
+                limits, Streams.stream(spec.seed(), Streams.NODE, node, bootCall.life()),
+                Simulation.controlPlaneKey(spec.seed()).authority(), spec.mutant());
         Step step = null;
         int steps = 0;
         try {

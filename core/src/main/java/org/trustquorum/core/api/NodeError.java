@@ -68,6 +68,9 @@ public sealed interface NodeError {
 
     record NotAvailable(Epoch epoch) implements LoadSecretError {}
 
+    /** The request or configuration is not signed by the control plane (or the signature is wrong). */
+    record Unauthorized(String reason) implements ReconfigureError, CommitError, PrepareAndCommitError {}
+
     /** The node has raised an alarm that stops this operation. */
     record Alarmed(Alarm alarm) implements LoadSecretError, PrepareAndCommitError {}
 }

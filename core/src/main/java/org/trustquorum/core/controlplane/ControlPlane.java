@@ -11,8 +11,11 @@ import org.trustquorum.core.api.CommitStatus;
 import org.trustquorum.core.api.NodeError;
 import org.trustquorum.core.api.NodeStatus;
 import org.trustquorum.core.api.ReconfigureRequest;
+import org.trustquorum.core.auth.ControlPlaneKey;
 import org.trustquorum.core.controlplane.CpLedger.Attempt;
+import org.trustquorum.core.model.CommitProof;
 import org.trustquorum.core.model.Configuration;
+import org.trustquorum.core.model.CpSignature;
 import org.trustquorum.core.model.Epoch;
 import org.trustquorum.core.model.NodeId;
 import org.trustquorum.core.model.RackId;
@@ -35,6 +38,8 @@ public final class ControlPlane {
     public static final long ABORT_AFTER_MS = 20_000;
 
     private final RandomGenerator rng;
+    /** Signs every proposal and commit decision; nodes act on nothing else. */
+    private final ControlPlaneKey key;
     private final RackId rackId;
     private final List<NodeId> bootstrap;
     private Configuration latestCommitted;
@@ -54,16 +59,19 @@ public final class ControlPlane {
     private int lastAckCount = -1;
     /** Rotates the proxy chosen for a target after a failure. */
     private int proxyRotation;
+    /** Cache of {@link #commitSignature()}; recomputed after a restart (signatures are deterministic). */
+    private CommitProof signedCommit;
     private final List<String> log = new ArrayList<>();
 
     /** A fresh control plane for a new rack whose initial nodes are reachable directly. */
-    public ControlPlane(RackId rackId, List<NodeId> bootstrap, RandomGenerator rng) {
-        this(new CpLedger(rackId, bootstrap, null, bootstrap, null, Epoch.of(1), List.of()), rng, 0);
+    public ControlPlane(RackId rackId, List<NodeId> bootstrap, ControlPlaneKey key, RandomGenerator rng) {
+        this(new CpLedger(rackId, bootstrap, null, bootstrap, null, Epoch.of(1), List.of()), key, rng, 0);
     }
 
     /** Restores the control plane from its durable record (after a crash). */
-    public ControlPlane(CpLedger ledger, RandomGenerator rng, long nowMs) {
+    public ControlPlane(CpLedger ledger, ControlPlaneKey key, RandomGenerator rng, long nowMs) {
         this.rng = Check.notNull(rng, "rng");
+        this.key = Check.notNull(key, "control-plane key");
         this.rackId = ledger.rackId();
         this.bootstrap = List.copyOf(ledger.bootstrap());
         this.latestCommitted = ledger.latestCommitted();
@@ -204,8 +212,10 @@ public final class ControlPlane {
             }
             NodeId coordinator = attempt.coordinator();
             if (attempt.config() == null && !hasCallTo(coordinator, CpRequest.Reconfigure.class)) {
+                Threshold k = Threshold.of(attempt.threshold());
                 ReconfigureRequest req = new ReconfigureRequest(rackId, attempt.epoch(), attempt.lastCommitted(),
-                        attempt.members(), Threshold.of(attempt.threshold()));
+                        attempt.members(), k).signed(key.signRequest(rackId, attempt.epoch(), coordinator,
+                                attempt.members(), k));
                 call(calls, coordinator, new CpRequest.Reconfigure(req), nowMs);
             }
             if (!hasCallTo(coordinator, CpRequest.Status.class)) {
@@ -218,11 +228,20 @@ public final class ControlPlane {
                     || hasCallTo(m, CpRequest.PrepareAndCommit.class)) {
                 continue;
             }
-            CpRequest req = attempt.acked().contains(m) ? new CpRequest.Commit(rackId, attempt.epoch())
-                    : new CpRequest.PrepareAndCommit(attempt.config());
+            CpSignature decision = commitSignature();
+            CpRequest req = attempt.acked().contains(m) ? new CpRequest.Commit(rackId, attempt.epoch(), decision)
+                    : new CpRequest.PrepareAndCommit(attempt.config(), decision);
             call(calls, m, req, nowMs);
         }
         return calls;
+    }
+
+    /** The signed commit decision of the current attempt (signed once, then reused). */
+    private CpSignature commitSignature() {
+        if (signedCommit == null || !signedCommit.epoch().equals(attempt.epoch())) {
+            signedCommit = new CommitProof(attempt.epoch(), key.signCommit(attempt.config()));
+        }
+        return signedCommit.signature();
     }
 
     private void abort(long nowMs, String why) {
@@ -342,7 +361,7 @@ public final class ControlPlane {
             }
             return;
         }
-        if (cs.config() == null) {
+        if (cs.config() == null || !implementsAttempt(cs.config())) {
             return;
         }
         if (cs.acked().size() != lastAckCount) {
@@ -356,6 +375,13 @@ public final class ControlPlane {
         if (cs.acked().size() >= needed) {
             decideCommit(nowMs);
         }
+    }
+
+    /** True if the coordinator's configuration is the one this attempt proposed and signed. */
+    private boolean implementsAttempt(Configuration c) {
+        return c.epoch().equals(attempt.epoch()) && c.coordinator().equals(attempt.coordinator())
+                && c.memberIds().equals(attempt.members()) && c.threshold().value() == attempt.threshold()
+                && c.rackId().equals(rackId) && key.authority().checkProposal(c).isEmpty();
     }
 
     private void decideCommit(long nowMs) {

@@ -20,8 +20,8 @@ public final class CpBridge {
     public static ApiRequest toApi(CpCall call) {
         if (call.proxied()) {
             ProxyOp op = switch (call.request()) {
-                case CpRequest.Commit c -> new ProxyOp.Commit(c.rackId(), c.epoch());
-                case CpRequest.PrepareAndCommit p -> new ProxyOp.PrepareAndCommit(p.config());
+                case CpRequest.Commit c -> new ProxyOp.Commit(c.rackId(), c.epoch(), c.commitSignature());
+                case CpRequest.PrepareAndCommit p -> new ProxyOp.PrepareAndCommit(p.config(), p.commitSignature());
                 case CpRequest.Status s -> new ProxyOp.Status();
                 case CpRequest.Reconfigure r ->
                         throw new IllegalArgumentException("reconfiguration is never proxied: the coordinator is reachable");
@@ -30,8 +30,8 @@ public final class CpBridge {
         }
         return switch (call.request()) {
             case CpRequest.Reconfigure r -> new ApiRequest.Reconfigure(r.request());
-            case CpRequest.Commit c -> new ApiRequest.Commit(c.rackId(), c.epoch());
-            case CpRequest.PrepareAndCommit p -> new ApiRequest.PrepareAndCommit(p.config());
+            case CpRequest.Commit c -> new ApiRequest.Commit(c.rackId(), c.epoch(), c.commitSignature());
+            case CpRequest.PrepareAndCommit p -> new ApiRequest.PrepareAndCommit(p.config(), p.commitSignature());
             case CpRequest.Status s -> new ApiRequest.Status();
         };
     }

@@ -2,6 +2,7 @@ package org.trustquorum.core.controlplane;
 
 import org.trustquorum.core.api.ReconfigureRequest;
 import org.trustquorum.core.model.Configuration;
+import org.trustquorum.core.model.CpSignature;
 import org.trustquorum.core.model.Epoch;
 import org.trustquorum.core.model.RackId;
 
@@ -9,9 +10,9 @@ import org.trustquorum.core.model.RackId;
 public sealed interface CpRequest {
     record Reconfigure(ReconfigureRequest request) implements CpRequest {}
 
-    record Commit(RackId rackId, Epoch epoch) implements CpRequest {}
+    record Commit(RackId rackId, Epoch epoch, CpSignature commitSignature) implements CpRequest {}
 
-    record PrepareAndCommit(Configuration config) implements CpRequest {}
+    record PrepareAndCommit(Configuration config, CpSignature commitSignature) implements CpRequest {}
 
     record Status() implements CpRequest {}
 }

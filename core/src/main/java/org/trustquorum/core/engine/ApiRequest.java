@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.trustquorum.core.Check;
 import org.trustquorum.core.api.ReconfigureRequest;
 import org.trustquorum.core.model.Configuration;
+import org.trustquorum.core.model.CpSignature;
 import org.trustquorum.core.model.Epoch;
 import org.trustquorum.core.model.NodeId;
 import org.trustquorum.core.model.RackId;
@@ -18,14 +19,15 @@ public sealed interface ApiRequest {
         }
     }
 
-    record Commit(RackId rackId, Epoch epoch) implements ApiRequest {
+    /** {@code commitSignature} is the control plane's signed commit decision (null if unsigned: refused). */
+    record Commit(RackId rackId, Epoch epoch, CpSignature commitSignature) implements ApiRequest {
         public Commit {
             Check.notNull(rackId, "rack id");
             Check.notNull(epoch, "epoch");
         }
     }
 
-    record PrepareAndCommit(Configuration config) implements ApiRequest {
+    record PrepareAndCommit(Configuration config, CpSignature commitSignature) implements ApiRequest {
         public PrepareAndCommit {
             Check.notNull(config, "config");
         }

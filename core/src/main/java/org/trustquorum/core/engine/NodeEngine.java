@@ -6,6 +6,7 @@ import java.util.random.RandomGenerator;
 import org.trustquorum.core.Check;
 import org.trustquorum.core.Mutation;
 import org.trustquorum.core.api.CommitStatus;
+import org.trustquorum.core.auth.ConfigAuthority;
 import org.trustquorum.core.api.NodeError;
 import org.trustquorum.core.api.NodeStatus;
 import org.trustquorum.core.model.Alarm;
@@ -17,6 +18,7 @@ import org.trustquorum.core.msg.ProxyResult;
 import org.trustquorum.core.protocol.Envelope;
 import org.trustquorum.core.protocol.Node;
 import org.trustquorum.core.protocol.NodeCtx;
+import org.trustquorum.core.protocol.Refusal;
 
 /**
  * One node: the trust quorum protocol, its connections, its proxy and its gossip, behind a single
@@ -37,17 +39,20 @@ public final class NodeEngine {
     private final ConnectionEngine conn;
     private final Mutation mutation;
 
+    /**
+     * @param authority the control plane's public key: the node acts only on configurations it signed
+     */
     public NodeEngine(NodeId self, PeerAddress selfAddress, PersistentState loaded, EngineLimits limits,
-            RandomGenerator rng) {
-        this(self, selfAddress, loaded, limits, rng, Mutation.NONE);
+            RandomGenerator rng, ConfigAuthority authority) {
+        this(self, selfAddress, loaded, limits, rng, authority, Mutation.NONE);
     }
 
     /** With a deliberate bug switched on (simulator only). */
     public NodeEngine(NodeId self, PeerAddress selfAddress, PersistentState loaded, EngineLimits limits,
-            RandomGenerator rng, Mutation mutation) {
+            RandomGenerator rng, ConfigAuthority authority, Mutation mutation) {
         this.mutation = Check.notNull(mutation, "mutation");
         this.ctx = new NodeCtx(self, loaded);
-        this.node = new Node(ctx, rng, mutation);
+        this.node = new Node(ctx, rng, authority, mutation);
         this.conn = new ConnectionEngine(self, selfAddress, limits, rng, null, mutation);
     }
 
@@ -74,6 +79,9 @@ public final class NodeEngine {
         for (Alarm a : ctx.drainNewAlarms()) {
             out.add(new Output.RaiseAlarm(a));
         }
+        for (Refusal r : ctx.drainNewRefusals()) {
+            out.add(new Output.PeerRefused(r.peer(), r.kind(), r.reason()));
+        }
         PersistentState persist = ctx.takeStateChanged() ? ctx.state() : null;
         return new Step(persist, out);
     }
@@ -89,6 +97,9 @@ public final class NodeEngine {
                 case ProtocolEvent.ProxiedRequest r -> {
                     // The destination answers a proxied request itself; it never forwards it.
                     ProxyResult result = runProxied(r.op());
+                    if (result instanceof ProxyResult.Failed f && f.error() instanceof NodeError.Unauthorized u) {
+                        ctx.refuse(r.from(), "ProxyRequest(" + ProxyOp.kind(r.op()) + ")", u.reason());
+                    }
                     conn.answerProxyRequest(r.incarnation(), r.requestId(), result, nowMs, out);
                     if (mutation == Mutation.REPROXY_REQUEST) {
                         conn.handle(new Input.ApiCall(Long.MIN_VALUE + r.requestId(),
@@ -106,9 +117,9 @@ public final class NodeEngine {
     private ApiResponse runApi(ApiRequest request) {
         return switch (request) {
             case ApiRequest.Reconfigure r -> new ApiResponse.Reconfigured(node.coordinateReconfiguration(ctx, r.request()));
-            case ApiRequest.Commit c -> new ApiResponse.Committed(node.commit(ctx, c.rackId(), c.epoch()));
+            case ApiRequest.Commit c -> new ApiResponse.Committed(node.commit(ctx, c.rackId(), c.epoch(), c.commitSignature()));
             case ApiRequest.PrepareAndCommit p ->
-                    new ApiResponse.PreparedAndCommitted(node.prepareAndCommit(ctx, p.config()));
+                    new ApiResponse.PreparedAndCommitted(node.prepareAndCommit(ctx, p.config(), p.commitSignature()));
             case ApiRequest.LoadRackSecret l -> new ApiResponse.SecretLoaded(node.loadRackSecret(ctx, l.epoch()));
             case ApiRequest.Status s -> new ApiResponse.StatusReport(status());
             case ApiRequest.ClearSecrets c -> {
@@ -123,8 +134,8 @@ public final class NodeEngine {
 
     private ProxyResult runProxied(ProxyOp op) {
         return switch (op) {
-            case ProxyOp.Commit c -> commitResult(node.commit(ctx, c.rackId(), c.epoch()));
-            case ProxyOp.PrepareAndCommit p -> commitResult(node.prepareAndCommit(ctx, p.config()));
+            case ProxyOp.Commit c -> commitResult(node.commit(ctx, c.rackId(), c.epoch(), c.commitSignature()));
+            case ProxyOp.PrepareAndCommit p -> commitResult(node.prepareAndCommit(ctx, p.config(), p.commitSignature()));
             case ProxyOp.Status s -> new ProxyResult.Status(status());
         };
     }
@@ -157,6 +168,11 @@ public final class NodeEngine {
 
     public List<Alarm> alarms() {
         return ctx.alarms();
+    }
+
+    /** How many peer frames this node refused as unauthorised since it started. */
+    public long refusedFrames() {
+        return ctx.refusedFrames();
     }
 
     /** For inspection by tests and the simulator's invariants. */

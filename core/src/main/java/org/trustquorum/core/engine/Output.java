@@ -2,6 +2,7 @@ package org.trustquorum.core.engine;
 
 import org.trustquorum.core.Check;
 import org.trustquorum.core.model.Alarm;
+import org.trustquorum.core.model.NodeId;
 import org.trustquorum.core.msg.WireMsg;
 
 /** Everything an engine asks its driver to do. The driver performs them in list order. */
@@ -45,6 +46,19 @@ public sealed interface Output {
     record RaiseAlarm(Alarm alarm) implements Output {
         public RaiseAlarm {
             Check.notNull(alarm, "alarm");
+        }
+    }
+
+    /**
+     * A peer sent a frame this node refused as unauthorised (a forged, unsigned or replayed
+     * configuration, or an expunge without proof). Emitted for the first such frame of each peer;
+     * the driver logs it. It never changes the node's state and is not an alarm.
+     */
+    record PeerRefused(NodeId peer, String kind, String reason) implements Output {
+        public PeerRefused {
+            Check.notNull(peer, "peer");
+            Check.notNull(kind, "kind");
+            Check.notNull(reason, "reason");
         }
     }
 

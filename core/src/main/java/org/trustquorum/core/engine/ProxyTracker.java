@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.LongFunction;
 import org.trustquorum.core.Check;
+import org.trustquorum.core.api.NodeError;
 import org.trustquorum.core.api.NodeStatus;
 import org.trustquorum.core.model.NodeId;
 import org.trustquorum.core.model.Result;
@@ -214,11 +215,21 @@ public final class ProxyTracker {
         };
         String expected = wantsStatus ? "Status" : "Commit";
         return switch (result) {
-            case ProxyResult.Failed f -> Result.err(new ProxyError.Inner(f.error()));
+            case ProxyResult.Failed f -> errorFits(op, f.error()) ? Result.err(new ProxyError.Inner(f.error()))
+                    : Result.err(new ProxyError.InvalidResponse(expected, ProxyResult.kind(f) + "(" + f.error().getClass().getSimpleName() + ")"));
             case ProxyResult.Commit c -> wantsStatus
                     ? Result.err(new ProxyError.InvalidResponse(expected, ProxyResult.kind(c))) : Result.ok(c);
             case ProxyResult.Status s -> wantsStatus
                     ? Result.ok(s) : Result.err(new ProxyError.InvalidResponse(expected, ProxyResult.kind(s)));
+        };
+    }
+
+    /** True if {@code error} is one the operation itself can return (a Status never fails). */
+    private static boolean errorFits(ProxyOp op, NodeError error) {
+        return switch (op) {
+            case ProxyOp.Commit c -> error instanceof NodeError.CommitError;
+            case ProxyOp.PrepareAndCommit p -> error instanceof NodeError.PrepareAndCommitError;
+            case ProxyOp.Status s -> false;
         };
     }
 

@@ -8,9 +8,12 @@ import org.trustquorum.core.Check;
 /**
  * A trust quorum configuration. Members are kept in node-id order; member i (0-based) holds the
  * share at x = i + 1. {@code encryptedSecrets} is null for the first configuration of a rack.
+ * {@code authorization} is the control plane's signature of the proposal this configuration
+ * implements (rack, epoch, coordinator, member ids, threshold); null means unsigned, and a node
+ * never stores or acts on an unsigned configuration.
  */
 public record Configuration(RackId rackId, Epoch epoch, NodeId coordinator, List<Member> members,
-        Threshold threshold, EncryptedRackSecrets encryptedSecrets) {
+        Threshold threshold, EncryptedRackSecrets encryptedSecrets, CpSignature authorization) {
     public static final int MIN_MEMBERS = 3;
     public static final int MAX_MEMBERS = 32;
 

@@ -14,11 +14,22 @@ import org.trustquorum.core.Check;
  * @param shares   the node's own key share per epoch
  * @param commits  the epochs the node committed
  * @param expunged the permanent expunged marker, or null
+ * @param commitProofs the control plane's signed commit decision per epoch (ascending, one each):
+ *                     present for every epoch this node committed or is computing its share of
+ * @param controlPlaneKey the control plane's public key the node was initialised with, or null
+ *                        (the driver records it on first start and refuses a different one later)
  */
 public record PersistentState(List<Configuration> configs, List<EpochShare> shares, List<Epoch> commits,
-        ExpungedMarker expunged) {
+        ExpungedMarker expunged, List<CommitProof> commitProofs, TrustAnchor controlPlaneKey) {
 
-    public static final PersistentState EMPTY = new PersistentState(List.of(), List.of(), List.of(), null);
+    public static final PersistentState EMPTY = new PersistentState(List.of(), List.of(), List.of(), null, List.of(),
+            null);
+
+    /** Without a recorded control-plane key. */
+    public PersistentState(List<Configuration> configs, List<EpochShare> shares, List<Epoch> commits,
+            ExpungedMarker expunged, List<CommitProof> commitProofs) {
+        this(configs, shares, commits, expunged, commitProofs, null);
+    }
 
     public PersistentState {
         Check.notNull(configs, "configs");
@@ -27,6 +38,11 @@ public record PersistentState(List<Configuration> configs, List<EpochShare> shar
         configs = List.copyOf(configs);
         shares = List.copyOf(shares);
         commits = List.copyOf(commits);
+        commitProofs = commitProofs == null ? List.of() : List.copyOf(commitProofs);
+        for (int i = 1; i < commitProofs.size(); i++) {
+            Check.argument(commitProofs.get(i - 1).epoch().isBefore(commitProofs.get(i).epoch()),
+                    "commit proofs must be ascending by epoch");
+        }
         for (int i = 1; i < configs.size(); i++) {
             Check.argument(configs.get(i - 1).epoch().isBefore(configs.get(i).epoch()), "configs must be ascending by epoch");
             Check.argument(configs.get(i - 1).rackId().equals(configs.get(i).rackId()), "all configs must share one rack id");
@@ -101,7 +117,7 @@ public record PersistentState(List<Configuration> configs, List<EpochShare> shar
         List<Configuration> next = new ArrayList<>(configs);
         next.add(config);
         next.sort((a, b) -> a.epoch().compareTo(b.epoch()));
-        return new PersistentState(next, shares, commits, expunged);
+        return new PersistentState(next, shares, commits, expunged, commitProofs, controlPlaneKey);
     }
 
     /** Adds this node's share for an epoch; an existing one is kept. */
@@ -112,23 +128,54 @@ public record PersistentState(List<Configuration> configs, List<EpochShare> shar
         List<EpochShare> next = new ArrayList<>(shares);
         next.add(new EpochShare(epoch, share.copy()));
         next.sort((a, b) -> a.epoch().compareTo(b.epoch()));
-        return new PersistentState(configs, next, commits, expunged);
+        return new PersistentState(configs, next, commits, expunged, commitProofs, controlPlaneKey);
     }
 
+    /** The control plane's signed commit decision for an epoch, if this node holds it. */
+    public Optional<CommitProof> commitProof(Epoch epoch) {
+        for (CommitProof p : commitProofs) {
+            if (p.epoch().equals(epoch)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Adds the signed commit decision of an epoch; an existing one is kept. */
+    public PersistentState withCommitProof(CommitProof proof) {
+        if (commitProof(proof.epoch()).isPresent()) {
+            return this;
+        }
+        List<CommitProof> next = new ArrayList<>(commitProofs);
+        next.add(proof);
+        next.sort((a, b) -> a.epoch().compareTo(b.epoch()));
+        return new PersistentState(configs, shares, commits, expunged, next, controlPlaneKey);
+    }
+
+    /** Records a commit; the node must hold the epoch's configuration, share and commit proof. */
     public PersistentState withCommit(Epoch epoch) {
         Check.state(hasPrepared(epoch), "cannot commit epoch %s without its configuration and share", epoch);
+        Check.state(commitProof(epoch).isPresent(), "cannot commit epoch %s without the control plane's proof", epoch);
         if (commits.contains(epoch)) {
             return this;
         }
         List<Epoch> next = new ArrayList<>(commits);
         next.add(epoch);
         Collections.sort(next);
-        return new PersistentState(configs, shares, next, expunged);
+        return new PersistentState(configs, shares, next, expunged, commitProofs, controlPlaneKey);
+    }
+
+    /** Records the control plane's public key (once; an existing one is kept). */
+    public PersistentState withControlPlaneKey(TrustAnchor key) {
+        Check.notNull(key, "control-plane key");
+        return controlPlaneKey != null ? this
+                : new PersistentState(configs, shares, commits, expunged, commitProofs, key);
     }
 
     public PersistentState withExpunged(ExpungedMarker marker) {
         Check.notNull(marker, "expunged marker");
-        return expunged != null ? this : new PersistentState(configs, shares, commits, marker);
+        return expunged != null ? this
+                : new PersistentState(configs, shares, commits, marker, commitProofs, controlPlaneKey);
     }
 
     @Override

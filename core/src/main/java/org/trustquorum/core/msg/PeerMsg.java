@@ -1,6 +1,7 @@
 package org.trustquorum.core.msg;
 
 import org.trustquorum.core.model.Configuration;
+import org.trustquorum.core.model.CpSignature;
 import org.trustquorum.core.model.Epoch;
 import org.trustquorum.core.model.KeyShare;
 import org.trustquorum.core.model.RackId;
@@ -19,11 +20,14 @@ public sealed interface PeerMsg {
 
     record Share(RackId rackId, Epoch epoch, KeyShare share) implements PeerMsg {}
 
-    /** Tells the recipient that this configuration is committed. */
-    record CommitAdvance(RackId rackId, Configuration config) implements PeerMsg {}
+    /** Tells the recipient that this configuration is committed; the control plane's signature proves it. */
+    record CommitAdvance(RackId rackId, Configuration config, CpSignature commitSignature) implements PeerMsg {}
 
-    /** Tells the recipient it is not a member of the committed configuration at this epoch. */
-    record Expunged(RackId rackId, Epoch epoch) implements PeerMsg {}
+    /**
+     * Tells the recipient it is not a member of the committed configuration at this epoch. The
+     * proof is that configuration with the control plane's commit signature: a claim alone is refused.
+     */
+    record Expunged(RackId rackId, Epoch epoch, Configuration proof, CpSignature proofSignature) implements PeerMsg {}
 
     /** Short name of the message type, for traces and logs. */
     static String kind(PeerMsg msg) {

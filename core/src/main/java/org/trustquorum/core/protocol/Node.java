@@ -20,13 +20,16 @@ import org.trustquorum.core.api.NodeStatus;
 import org.trustquorum.core.api.NodeStatus.CoordinatorStatus;
 import org.trustquorum.core.api.NodeStatus.Phase;
 import org.trustquorum.core.api.ReconfigureRequest;
+import org.trustquorum.core.auth.ConfigAuthority;
 import org.trustquorum.core.crypto.CryptoException;
 import org.trustquorum.core.crypto.Digests;
 import org.trustquorum.core.crypto.RackSecret;
 import org.trustquorum.core.crypto.SecretChain;
 import org.trustquorum.core.crypto.Shamir;
 import org.trustquorum.core.model.Alarm;
+import org.trustquorum.core.model.CommitProof;
 import org.trustquorum.core.model.Configuration;
+import org.trustquorum.core.model.CpSignature;
 import org.trustquorum.core.model.EncryptedRackSecrets;
 import org.trustquorum.core.model.Epoch;
 import org.trustquorum.core.model.ExpungedMarker;
@@ -46,6 +49,8 @@ import org.trustquorum.core.msg.PeerMsg;
 public final class Node {
     private final RandomGenerator rng;
     private final Mutation mutation;
+    /** The control plane's public key: configurations it did not sign are refused. */
+    private final ConfigAuthority authority;
     /** What this node coordinates, or null. */
     private Coordinator coordinator;
     /** The computation of this node's own share for a committed epoch it never prepared, or null. */
@@ -91,14 +96,16 @@ public final class Node {
      * Creates the protocol for a node whose persistent state was just loaded.
      *
      * @param rng source of secrets, polynomial coefficients and salts (a SecureRandom in production)
+     * @param authority the control plane's public key, learned when the node was initialised
      */
-    public Node(NodeCtx ctx, RandomGenerator rng) {
-        this(ctx, rng, Mutation.NONE);
+    public Node(NodeCtx ctx, RandomGenerator rng, ConfigAuthority authority) {
+        this(ctx, rng, authority, Mutation.NONE);
     }
 
     /** With a deliberate protocol bug switched on (simulator only). */
-    public Node(NodeCtx ctx, RandomGenerator rng, Mutation mutation) {
+    public Node(NodeCtx ctx, RandomGenerator rng, ConfigAuthority authority, Mutation mutation) {
         this.rng = Check.notNull(rng, "random generator");
+        this.authority = Check.notNull(authority, "control-plane authority");
         this.mutation = Check.notNull(mutation, "mutation");
         PersistentState state = ctx.state();
         for (Epoch e : state.commits()) {
@@ -128,6 +135,11 @@ public final class Node {
         }
         if (!req.threshold().isValid()) {
             return Result.err(new NodeError.InvalidThreshold(k));
+        }
+        Optional<String> unsigned = authority.checkRequest(req.rackId(), req.epoch(), me, req.members(),
+                req.threshold(), req.authorization());
+        if (unsigned.isPresent() && mutation != Mutation.COORDINATE_UNSIGNED_REQUEST) {
+            return Result.err(new NodeError.Unauthorized(unsigned.get()));
         }
         PersistentState state = ctx.state();
         Optional<RackId> rack = state.rackId();
@@ -189,15 +201,19 @@ public final class Node {
         if (coordinator != null && coordinator.request.equals(req)) {
             return true;
         }
-        // Already past coordination (for example committed): the stored configuration tells.
-        return state.config(req.epoch())
+        // Past coordination: only a committed (or superseded) epoch is truthfully "already started".
+        // A stored but uncommitted one whose coordinator was lost in a restart is not being
+        // coordinated by anyone; the request then meets PreparedEpochMismatch below.
+        boolean settled = !state.latestCommittedEpoch().isNone()
+                && state.latestCommittedEpoch().compareTo(req.epoch()) >= 0;
+        return settled && state.config(req.epoch())
                 .filter(c -> c.coordinator().equals(me) && c.rackId().equals(req.rackId())
                         && c.threshold().equals(req.threshold()) && c.memberIds().equals(req.members()))
                 .isPresent();
     }
 
-    /** Records a commit decided by the control plane. */
-    public Result<CommitStatus, CommitError> commit(NodeCtx ctx, RackId rackId, Epoch epoch) {
+    /** Records a commit decided by the control plane, whose signature of the decision comes with it. */
+    public Result<CommitStatus, CommitError> commit(NodeCtx ctx, RackId rackId, Epoch epoch, CpSignature proof) {
         PersistentState state = ctx.state();
         if (state.isExpunged()) {
             return Result.err(new NodeError.Expunged(state.expunged().epoch(), state.expunged().from()));
@@ -214,17 +230,25 @@ public final class Node {
                 List<Epoch> commits = new ArrayList<>(state.commits());
                 commits.add(epoch);
                 commits.sort(null);
-                ctx.updateState(s -> new PersistentState(s.configs(), s.shares(), commits, s.expunged()));
+                ctx.updateState(s -> new PersistentState(s.configs(), s.shares(), commits, s.expunged(),
+                        s.commitProofs(), s.controlPlaneKey()));
                 return Result.ok(CommitStatus.COMMITTED);
             }
             return Result.err(new NodeError.NotPrepared(epoch));
         }
+        Configuration config = state.config(epoch).orElseThrow();
+        Optional<String> unsigned = commitCheck(config, proof, Mutation.COMMIT_CALL_UNSIGNED);
+        if (unsigned.isPresent()) {
+            return Result.err(new NodeError.Unauthorized(unsigned.get()));
+        }
+        ctx.updateState(s -> s.withCommitProof(new CommitProof(epoch, proofOrPlaceholder(proof))));
         recordCommit(ctx, epoch);
         return Result.ok(CommitStatus.COMMITTED);
     }
 
     /** Commits a configuration at a member that never received its prepare. */
-    public Result<CommitStatus, PrepareAndCommitError> prepareAndCommit(NodeCtx ctx, Configuration config) {
+    public Result<CommitStatus, PrepareAndCommitError> prepareAndCommit(NodeCtx ctx, Configuration config,
+            CpSignature proof) {
         PersistentState state = ctx.state();
         if (state.isExpunged()) {
             return Result.err(new NodeError.Expunged(state.expunged().epoch(), state.expunged().from()));
@@ -236,7 +260,11 @@ public final class Node {
         if (!config.isMember(ctx.me())) {
             return Result.err(new NodeError.NotAMember(config.epoch()));
         }
-        return switch (advanceTo(ctx, ctx.me(), config)) {
+        Optional<String> unsigned = commitCheck(config, proof, Mutation.COMMIT_CALL_UNSIGNED);
+        if (unsigned.isPresent()) {
+            return Result.err(new NodeError.Unauthorized(unsigned.get()));
+        }
+        return switch (advanceTo(ctx, ctx.me(), config, proof)) {
             case COMMITTED -> Result.ok(CommitStatus.COMMITTED);
             case PENDING -> Result.ok(CommitStatus.PENDING);
             case MISMATCH -> Result.err(new NodeError.ConfigurationMismatch(config.epoch()));
@@ -368,8 +396,23 @@ public final class Node {
     // Peer messages
     // ------------------------------------------------------------------------------------------
 
-    /** Handles one message from a peer. */
+    /** Handles one message from a peer, then wipes the key share it carried (whatever was kept was copied). */
     public void handle(NodeCtx ctx, NodeId from, PeerMsg msg) {
+        try {
+            dispatch(ctx, from, msg);
+        } finally {
+            switch (msg) {
+                case PeerMsg.Prepare p -> p.share().wipe();
+                case PeerMsg.Share s -> s.share().wipe();
+                case PeerMsg.PrepareAck a -> { }
+                case PeerMsg.GetShare g -> { }
+                case PeerMsg.CommitAdvance c -> { }
+                case PeerMsg.Expunged e -> { }
+            }
+        }
+    }
+
+    private void dispatch(NodeCtx ctx, NodeId from, PeerMsg msg) {
         PersistentState state = ctx.state();
         if (state.isExpunged()) {
             return;
@@ -398,6 +441,11 @@ public final class Node {
             return;
         }
         if (!config.isMember(me) || !from.equals(config.coordinator())) {
+            return;
+        }
+        Optional<String> unsigned = authority.checkProposal(config);
+        if (unsigned.isPresent() && mutation != Mutation.ACCEPT_UNSIGNED_PREPARE) {
+            ctx.refuse(from, "Prepare", unsigned.get());
             return;
         }
         if (!ShareCollector.isValid(config, me, p.share())) {
@@ -438,11 +486,10 @@ public final class Node {
         Epoch latest = state.latestCommittedEpoch();
         if (latest.isAfter(g.epoch())) {
             Configuration committed = state.config(latest).orElseThrow();
-            if (!committed.isMember(from)) {
-                ctx.send(from, new PeerMsg.Expunged(committed.rackId(), latest));
-            } else {
-                ctx.send(from, new PeerMsg.CommitAdvance(committed.rackId(), committed));
-            }
+            // Without the control plane's proof of the commit the asker would refuse the answer.
+            state.commitProof(latest).ifPresent(proof -> ctx.send(from, committed.isMember(from)
+                    ? new PeerMsg.CommitAdvance(committed.rackId(), committed, proof.signature())
+                    : new PeerMsg.Expunged(committed.rackId(), latest, committed, proof.signature())));
             return;
         }
         Optional<Configuration> config = state.config(g.epoch());
@@ -450,7 +497,11 @@ public final class Node {
             return;
         }
         if (!config.get().isMember(from)) {
-            ctx.send(from, new PeerMsg.Expunged(config.get().rackId(), g.epoch()));
+            Configuration c = config.get();
+            if (state.isCommitted(g.epoch())) {
+                state.commitProof(g.epoch()).ifPresent(
+                        proof -> ctx.send(from, new PeerMsg.Expunged(c.rackId(), g.epoch(), c, proof.signature())));
+            }
             return;
         }
         state.share(g.epoch()).ifPresent(share -> ctx.send(from, new PeerMsg.Share(g.rackId(), g.epoch(), share.copy())));
@@ -477,13 +528,36 @@ public final class Node {
         if (!c.rackId().equals(config.rackId()) || !config.isMember(ctx.me())) {
             return;
         }
-        advanceTo(ctx, from, config);
+        Epoch latest = ctx.state().latestCommittedEpoch();
+        if (!latest.isNone() && latest.compareTo(config.epoch()) >= 0) {
+            return;
+        }
+        Optional<String> unsigned = commitCheck(config, c.commitSignature(), Mutation.COMMIT_ADVANCE_UNSIGNED);
+        if (unsigned.isPresent()) {
+            ctx.refuse(from, "CommitAdvance", unsigned.get());
+            return;
+        }
+        advanceTo(ctx, from, config, c.commitSignature());
+    }
+
+    /** The control plane's commit check, unless the given mutation switches it off. */
+    private Optional<String> commitCheck(Configuration config, CpSignature proof, Mutation skippedBy) {
+        Optional<String> unsigned = authority.checkCommit(config, proof);
+        return mutation == skippedBy ? Optional.empty() : unsigned;
+    }
+
+    /** A proof to record: the real one, or (only under a mutation that skipped its check) zeros. */
+    private static CpSignature proofOrPlaceholder(CpSignature proof) {
+        return proof != null ? proof : new CpSignature(new byte[CpSignature.LENGTH_BYTES]);
     }
 
     private enum Advance { COMMITTED, PENDING, MISMATCH }
 
-    /** The shared path of CommitAdvance and prepare-and-commit: learn that config is committed. */
-    private Advance advanceTo(NodeCtx ctx, NodeId from, Configuration config) {
+    /**
+     * The shared path of CommitAdvance and prepare-and-commit: learn that config is committed. The
+     * caller has checked the control plane's signature of the commit.
+     */
+    private Advance advanceTo(NodeCtx ctx, NodeId from, Configuration config, CpSignature proof) {
         PersistentState state = ctx.state();
         Epoch e = config.epoch();
         if (!state.latestCommittedEpoch().isNone() && state.latestCommittedEpoch().compareTo(e) >= 0) {
@@ -494,7 +568,9 @@ public final class Node {
             ctx.raiseAlarm(new Alarm.MismatchedConfigurations(e, from));
             return Advance.MISMATCH;
         }
+        CommitProof commitProof = new CommitProof(e, proofOrPlaceholder(proof));
         if (state.hasPrepared(e)) {
+            ctx.updateState(s -> s.withCommitProof(commitProof));
             recordCommit(ctx, e);
             return Advance.COMMITTED;
         }
@@ -502,7 +578,7 @@ public final class Node {
             return Advance.PENDING;
         }
         // Start computing this node's share of e from K shares of the other members.
-        ctx.updateState(s -> s.withConfig(config));
+        ctx.updateState(s -> s.withConfig(config).withCommitProof(commitProof));
         stopComputing();
         if (coordinator != null && (coordinator.epoch().compareTo(e) <= 0
                 || coordinator.request.lastCommittedEpoch().isBefore(e))) {
@@ -520,11 +596,11 @@ public final class Node {
         if (x.epoch().compareTo(state.latestConfigEpoch()) < 0) {
             return;
         }
-        // Expunged is permanent, so only a peer that could know may say it. An honest Expunged
-        // only ever answers this node's GetShare, which goes to members of a configuration it
-        // stored at or above its latest commit; anyone else (a node that was never a member, or
-        // one removed before that commit) is ignored.
-        if (!isMemberAtOrAboveLatestCommit(state, from)) {
+        // Expunged is permanent, so no peer's word is enough: the message must carry the
+        // configuration committed at that epoch, signed by the control plane, without this node.
+        Optional<String> noProof = expungeProofProblem(ctx, x);
+        if (noProof.isPresent() && mutation != Mutation.ACCEPT_EXPUNGED_WITHOUT_PROOF) {
+            ctx.refuse(from, "Expunged", noProof.get());
             return;
         }
         ctx.updateState(s -> s.withExpunged(new ExpungedMarker(x.epoch(), from)));
@@ -537,14 +613,30 @@ public final class Node {
     // Internals
     // ------------------------------------------------------------------------------------------
 
-    private static boolean isMemberAtOrAboveLatestCommit(PersistentState state, NodeId node) {
-        Epoch floor = state.latestCommittedEpoch();
-        for (Configuration c : state.configs()) {
-            if (!c.epoch().isBefore(floor) && c.isMember(node)) {
-                return true;
-            }
+    /**
+     * Why an Expunged does not prove that this node was removed, or empty if it does. Removal
+     * needs a configuration of this node's own to be removed from (its latest commit, which
+     * names it) and a later one, committed by the control plane, that does not: a spare that is
+     * simply not a member yet is never "expunged".
+     */
+    private Optional<String> expungeProofProblem(NodeCtx ctx, PeerMsg.Expunged x) {
+        NodeId me = ctx.me();
+        PersistentState state = ctx.state();
+        boolean memberOfOwnCommit = state.latestCommittedConfig().map(c -> c.isMember(me)).orElse(false);
+        if (!memberOfOwnCommit) {
+            return Optional.of("expunged at " + x.epoch() + " but this node has no commit of its own to be removed from");
         }
-        return false;
+        Configuration proof = x.proof();
+        if (proof == null) {
+            return Optional.of("expunged at " + x.epoch() + " without proof");
+        }
+        if (!proof.epoch().equals(x.epoch()) || !proof.rackId().equals(x.rackId())) {
+            return Optional.of("expunge proof is for epoch " + proof.epoch() + ", not " + x.epoch());
+        }
+        if (proof.isMember(me)) {
+            return Optional.of("expunge proof of epoch " + x.epoch() + " includes this node");
+        }
+        return authority.checkCommit(proof, x.proofSignature());
     }
 
     private void recordCommit(NodeCtx ctx, Epoch e) {
@@ -624,7 +716,7 @@ public final class Node {
             withDigests.add(new Member(members.get(i), Digests.shareDigest(shares.get(i))));
         }
         Configuration config = new Configuration(req.rackId(), req.epoch(), ctx.me(), withDigests, req.threshold(),
-                encrypted);
+                encrypted, req.authorization());
         NodeId me = ctx.me();
         KeyShare mine = shares.get(config.xOf(me) - 1);
         ctx.updateState(s -> s.withConfig(config).withShare(config.epoch(), mine));
@@ -665,6 +757,7 @@ public final class Node {
         }
         stopComputing();
         ctx.updateState(s -> s.withShare(e, mine));
+        mine.wipe();
         recordCommit(ctx, e);
     }
 

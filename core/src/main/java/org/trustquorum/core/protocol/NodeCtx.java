@@ -29,6 +29,10 @@ public final class NodeCtx {
     private final NavigableSet<NodeId> connected = new TreeSet<>();
     private final List<Alarm> alarms = new ArrayList<>();
     private final List<Alarm> newAlarms = new ArrayList<>();
+    private long refusedFrames;
+    /** Peers whose first refused frame was already reported. */
+    private final NavigableSet<NodeId> refusedPeers = new TreeSet<>();
+    private final List<Refusal> newRefusals = new ArrayList<>();
 
     public NodeCtx(NodeId me, PersistentState loaded) {
         this.me = Check.notNull(me, "node id");
@@ -94,6 +98,31 @@ public final class NodeCtx {
 
     public List<Alarm> alarms() {
         return Collections.unmodifiableList(alarms);
+    }
+
+    /**
+     * Counts a peer frame refused as unauthorised; the first one of each peer is reported with its
+     * reason. Neither the state nor the alarms change.
+     */
+    public void refuse(NodeId from, String kind, String reason) {
+        refusedFrames++;
+        if (refusedPeers.add(from)) {
+            newRefusals.add(new Refusal(from, kind, reason));
+        }
+    }
+
+    public long refusedFrames() {
+        return refusedFrames;
+    }
+
+    /** First refusals per peer reported since the last call. */
+    public List<Refusal> drainNewRefusals() {
+        if (newRefusals.isEmpty()) {
+            return List.of();
+        }
+        List<Refusal> out = List.copyOf(newRefusals);
+        newRefusals.clear();
+        return out;
     }
 
     /** Alarms raised since the last call. */

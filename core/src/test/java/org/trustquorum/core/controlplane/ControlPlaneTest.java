@@ -1,5 +1,6 @@
 package org.trustquorum.core.controlplane;
 
+import org.trustquorum.core.TestAuth;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -78,7 +79,7 @@ class ControlPlaneTest {
         h.connectAll();
         List<NodeId> initial = h.ids().subList(0, 5);
         NodeId newcomer = h.ids().get(5);
-        ControlPlane cp = new ControlPlane(RACK, initial, new SplittableRandom(7));
+        ControlPlane cp = new ControlPlane(RACK, initial, TestAuth.KEY, new SplittableRandom(7));
         Driver d = new Driver(h, cp);
         d.physicallyReachable.addAll(initial);
         assertTrue(cp.reconfigure(initial, 3, d.now).isOk());
@@ -110,7 +111,7 @@ class ControlPlaneTest {
         TestCluster h = new TestCluster(5, 51);
         h.connectAll();
         List<NodeId> all = h.ids();
-        ControlPlane cp = new ControlPlane(RACK, all, new SplittableRandom(3));
+        ControlPlane cp = new ControlPlane(RACK, all, TestAuth.KEY, new SplittableRandom(3));
         Driver d = new Driver(h, cp);
         d.physicallyReachable.addAll(all);
         cp.reconfigure(all, 3, d.now);
@@ -139,10 +140,10 @@ class ControlPlaneTest {
     void aReconfigurationIsRefusedWhileAnotherIsInProgressOrWithoutACoordinator() {
         TestCluster h = new TestCluster(6, 52);
         List<NodeId> first = h.ids().subList(0, 3);
-        ControlPlane cp = new ControlPlane(RACK, first, new SplittableRandom(1));
+        ControlPlane cp = new ControlPlane(RACK, first, TestAuth.KEY, new SplittableRandom(1));
         assertTrue(cp.reconfigure(first, 2, 0).isOk());
         assertFalse(cp.reconfigure(first, 2, 0).isOk());
-        ControlPlane other = new ControlPlane(RACK, first, new SplittableRandom(1));
+        ControlPlane other = new ControlPlane(RACK, first, TestAuth.KEY, new SplittableRandom(1));
         Result<Epoch, String> r = other.reconfigure(h.ids().subList(3, 6), 2, 0);
         assertFalse(r.isOk(), "no member of the new group is part of the rack");
         assertFalse(other.reconfigure(first, 3, 0).isOk(), "threshold equal to size");
@@ -153,7 +154,7 @@ class ControlPlaneTest {
         TestCluster h = new TestCluster(4, 53);
         h.connectAll();
         List<NodeId> all = h.ids();
-        ControlPlane cp = new ControlPlane(RACK, all, new SplittableRandom(5));
+        ControlPlane cp = new ControlPlane(RACK, all, TestAuth.KEY, new SplittableRandom(5));
         Driver d = new Driver(h, cp);
         d.physicallyReachable.addAll(all);
         cp.reconfigure(all, 2, 0);
@@ -162,7 +163,7 @@ class ControlPlaneTest {
         assertNotNull(saved.attempt());
         assertTrue(saved.attempt().commitDecided());
         assertEquals(List.of(), saved.attempt().confirmed());
-        ControlPlane restored = new ControlPlane(saved, new SplittableRandom(6), d.now);
+        ControlPlane restored = new ControlPlane(saved, TestAuth.KEY, new SplittableRandom(6), d.now);
         Driver d2 = new Driver(h, restored);
         d2.now = d.now;
         d2.physicallyReachable.addAll(all);
@@ -179,7 +180,7 @@ class ControlPlaneTest {
         TestCluster h = new TestCluster(5, 54);
         h.connectAll();
         List<NodeId> all = h.ids();
-        ControlPlane cp = new ControlPlane(RACK, all, new SplittableRandom(8));
+        ControlPlane cp = new ControlPlane(RACK, all, TestAuth.KEY, new SplittableRandom(8));
         Driver d = new Driver(h, cp);
         d.physicallyReachable.addAll(all);
         cp.reconfigure(all, 3, d.now);
@@ -192,7 +193,7 @@ class ControlPlaneTest {
         assertFalse(again.isOk());
         assertTrue(again.errorOrThrow().contains("never rejoins"), again.errorOrThrow());
         CpLedger saved = cp.ledger();
-        assertFalse(new ControlPlane(saved, new SplittableRandom(1), d.now).reconfigure(all, 3, d.now).isOk(),
+        assertFalse(new ControlPlane(saved, TestAuth.KEY, new SplittableRandom(1), d.now).reconfigure(all, 3, d.now).isOk(),
                 "the refusal survives a control-plane restart");
     }
 

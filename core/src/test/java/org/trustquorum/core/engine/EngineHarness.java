@@ -29,7 +29,7 @@ final class EngineHarness {
     static final NodeId E = new NodeId("913-0000019", "E");
     static final PeerAddress SELF_ADDR = new PeerAddress("fd00::5", 12345);
     static final RackId RACK = new RackId(0x1234L, 0x5678L);
-    static final ProxyOp COMMIT = new ProxyOp.Commit(RACK, Epoch.of(2));
+    static final ProxyOp COMMIT = new ProxyOp.Commit(RACK, Epoch.of(2), null);
     static final ProxyOp STATUS = new ProxyOp.Status();
     static final ProxyResult COMMITTED = new ProxyResult.Commit(CommitStatus.COMMITTED);
     static final PeerMsg GET_SHARE = new PeerMsg.GetShare(RACK, Epoch.of(1));

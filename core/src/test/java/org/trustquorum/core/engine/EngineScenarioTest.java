@@ -1,5 +1,6 @@
 package org.trustquorum.core.engine;
 
+import org.trustquorum.core.TestAuth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,7 +100,7 @@ class EngineScenarioTest {
         ScriptedEngineCluster c = new ScriptedEngineCluster(all, 9);
         c.runFor(2_000);
         c.checkInvariants();
-        ControlPlane cp = new ControlPlane(RACK, initial, new SplittableRandom(4));
+        ControlPlane cp = new ControlPlane(RACK, initial, TestAuth.KEY, new SplittableRandom(4));
         CpDriver d = new CpDriver(c, cp);
         assertTrue(cp.reconfigure(initial, 3, c.now).isOk());
         d.runUntilIdle(40);
@@ -164,7 +165,7 @@ class EngineScenarioTest {
         List<NodeId> all = ids(4);
         ScriptedEngineCluster c = new ScriptedEngineCluster(all, 8);
         c.runFor(2_000);
-        ControlPlane cp = new ControlPlane(RACK, all, new SplittableRandom(2));
+        ControlPlane cp = new ControlPlane(RACK, all, TestAuth.KEY, new SplittableRandom(2));
         CpDriver d = new CpDriver(c, cp);
         cp.reconfigure(all, 2, c.now);
         d.runUntilIdle(40);

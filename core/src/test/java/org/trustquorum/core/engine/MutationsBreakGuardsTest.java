@@ -1,5 +1,6 @@
 package org.trustquorum.core.engine;
 
+import org.trustquorum.core.TestAuth;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -78,9 +79,10 @@ class MutationsBreakGuardsTest {
         NodeId b = new NodeId("913-0000019", "B");
         PeerAddress addrA = new PeerAddress("10.0.0.1", 1);
         PeerAddress addrB = new PeerAddress("10.0.0.2", 1);
-        NodeEngine ea = new NodeEngine(a, addrA, PersistentState.EMPTY, EngineLimits.DEFAULTS, new SplittableRandom(1));
+        NodeEngine ea = new NodeEngine(a, addrA, PersistentState.EMPTY, EngineLimits.DEFAULTS, new SplittableRandom(1),
+                TestAuth.AUTHORITY);
         NodeEngine eb = new NodeEngine(b, addrB, PersistentState.EMPTY, EngineLimits.DEFAULTS, new SplittableRandom(2),
-                mutation);
+                TestAuth.AUTHORITY, mutation);
         long incA = ea.acceptInbound(0).incarnation();
         long incB = 1;
         eb.step(new Input.PeersChanged(java.util.Set.of(addrA, addrB)), 0);

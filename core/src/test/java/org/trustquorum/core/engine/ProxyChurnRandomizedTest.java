@@ -197,7 +197,7 @@ class ProxyChurnRandomizedTest {
         ProxyOp op = switch (rng.nextInt(3)) {
             case 0 -> EngineHarness.COMMIT;
             case 1 -> EngineHarness.STATUS;
-            default -> new ProxyOp.PrepareAndCommit(ProxyTrackerTest.sampleConfig());
+            default -> new ProxyOp.PrepareAndCommit(ProxyTrackerTest.sampleConfig(), null);
         };
         // Mostly to a peer the protocol believes connected, sometimes to anyone.
         NodeId to = !protocolView.isEmpty() && rng.nextInt(5) != 0 ? pick(protocolView) : randomPeer();
@@ -312,6 +312,7 @@ class ProxyChurnRandomizedTest {
                     }
                 }
                 case Output.RaiseAlarm a -> fail("unexpected alarm " + a);
+                case Output.PeerRefused r -> { }
                 case Output.TraceEvent t -> { }
             }
         }

@@ -68,12 +68,31 @@ class ProxyTrackerTest {
                 ProxyTracker.interpret(COMMIT, EngineHarness.statusResult()));
         assertEquals(err(new ProxyError.InvalidResponse("Status", "Commit")),
                 ProxyTracker.interpret(STATUS, COMMITTED));
-        ProxyOp prepareAndCommit = new ProxyOp.PrepareAndCommit(sampleConfig());
+        ProxyOp prepareAndCommit = new ProxyOp.PrepareAndCommit(sampleConfig(), null);
         assertEquals(Result.ok(COMMITTED), ProxyTracker.interpret(prepareAndCommit, COMMITTED));
         assertEquals(err(new ProxyError.InvalidResponse("Commit", "Status")),
                 ProxyTracker.interpret(prepareAndCommit, EngineHarness.statusResult()));
         assertEquals(Result.ok(EngineHarness.statusResult()),
                 ProxyTracker.interpret(STATUS, EngineHarness.statusResult()));
+    }
+
+    @Test
+    void aFailureOfAKindTheOperationCannotReturnIsAnInvalidResponseNotAnInnerError() {
+        NodeError notPrepared = new NodeError.NotPrepared(Epoch.of(2));
+        NodeError notAMember = new NodeError.NotAMember(Epoch.of(2));
+        ProxyOp prepareAndCommit = new ProxyOp.PrepareAndCommit(sampleConfig(), null);
+        // A status request is never answered with an error.
+        assertEquals(err(new ProxyError.InvalidResponse("Status", "Failed(NotPrepared)")),
+                ProxyTracker.interpret(STATUS, new ProxyResult.Failed(notPrepared)));
+        // NotAMember belongs to prepare-and-commit only, NotPrepared to commit only.
+        assertEquals(err(new ProxyError.InvalidResponse("Commit", "Failed(NotAMember)")),
+                ProxyTracker.interpret(COMMIT, new ProxyResult.Failed(notAMember)));
+        assertEquals(err(new ProxyError.InvalidResponse("Commit", "Failed(NotPrepared)")),
+                ProxyTracker.interpret(prepareAndCommit, new ProxyResult.Failed(notPrepared)));
+        // The right kinds stay the destination's own errors.
+        assertEquals(err(new ProxyError.Inner(notPrepared)), ProxyTracker.interpret(COMMIT, new ProxyResult.Failed(notPrepared)));
+        assertEquals(err(new ProxyError.Inner(notAMember)),
+                ProxyTracker.interpret(prepareAndCommit, new ProxyResult.Failed(notAMember)));
     }
 
     @Test
@@ -144,6 +163,6 @@ class ProxyTrackerTest {
                     new org.trustquorum.core.model.Sha3Digest(new byte[32])));
         }
         return new Configuration(EngineHarness.RACK, Epoch.of(2), members.get(0).id(), members,
-                new org.trustquorum.core.model.Threshold(2), null);
+                new org.trustquorum.core.model.Threshold(2), null, null);
     }
 }

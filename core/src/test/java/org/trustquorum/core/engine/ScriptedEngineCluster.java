@@ -1,5 +1,6 @@
 package org.trustquorum.core.engine;
 
+import org.trustquorum.core.TestAuth;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -56,7 +57,7 @@ final class ScriptedEngineCluster {
             addresses.put(id, addr);
             durable.put(id, PersistentState.EMPTY);
             engines.put(id, new NodeEngine(id, addr, PersistentState.EMPTY, EngineLimits.DEFAULTS,
-                    new SplittableRandom(seed * 31 + i)));
+                    new SplittableRandom(seed * 31 + i), TestAuth.AUTHORITY));
         }
         for (NodeId id : ids) {
             input(id, new Input.PeersChanged(Set.copyOf(addresses.values())));
@@ -119,6 +120,7 @@ final class ScriptedEngineCluster {
                 }
                 case Output.Reply r -> replies.put(r.replyId(), r.response());
                 case Output.RaiseAlarm a -> throw new AssertionError(n + " raised " + a.alarm());
+                case Output.PeerRefused r -> throw new AssertionError(n + " refused an honest frame: " + r);
                 case Output.TraceEvent t -> { }
             }
         }

@@ -39,14 +39,14 @@ class ClusterScenarioTest {
     static Configuration reconfigureAndCommit(TestCluster c, NodeId coord, Epoch epoch, Epoch last, List<NodeId> members,
             int k) {
         ReconfigureRequest req = new ReconfigureRequest(RACK, epoch, last, members, Threshold.of(k));
-        assertEquals(Result.ok(ReconfigureOutcome.STARTED), c.node(coord).coordinateReconfiguration(c.ctx(coord), req));
+        assertEquals(Result.ok(ReconfigureOutcome.STARTED), c.coordinate(coord, req));
         c.run();
         var status = c.node(coord).coordinatorStatus();
         assertNotNull(status);
         assertEquals(Phase.COLLECTING_ACKS, status.phase());
         assertEquals(members, status.acked(), "every connected member acked the prepare");
         for (NodeId m : members) {
-            assertEquals(Result.ok(CommitStatus.COMMITTED), c.node(m).commit(c.ctx(m), RACK, epoch));
+            assertEquals(Result.ok(CommitStatus.COMMITTED), c.commitAt(m, epoch));
         }
         return c.ctx(coord).state().config(epoch).orElseThrow();
     }
@@ -94,27 +94,27 @@ class ClusterScenarioTest {
         c.isolate(n5);
         c.isolate(n6);
         ReconfigureRequest req = new ReconfigureRequest(RACK, Epoch.of(2), Epoch.of(1), next, Threshold.of(3));
-        assertEquals(Result.ok(ReconfigureOutcome.STARTED), c.node(coord).coordinateReconfiguration(c.ctx(coord), req));
+        assertEquals(Result.ok(ReconfigureOutcome.STARTED), c.coordinate(coord, req));
         c.run();
         var status = c.node(coord).coordinatorStatus();
         assertEquals(Phase.COLLECTING_ACKS, status.phase());
         assertEquals(ids(c, 0, 4), status.acked());
         for (NodeId m : ids(c, 0, 4)) {
-            assertEquals(Result.ok(CommitStatus.COMMITTED), c.node(m).commit(c.ctx(m), RACK, Epoch.of(2)));
+            assertEquals(Result.ok(CommitStatus.COMMITTED), c.commitAt(m, Epoch.of(2)));
         }
         Configuration config2 = c.ctx(coord).state().config(Epoch.of(2)).orElseThrow();
         assertTrue(config2.encrypted().isPresent(), "a reconfiguration carries the earlier secrets");
 
         // The new nodes come online; the control plane prepares-and-commits them.
         for (NodeId fresh : List.of(n5, n6)) {
-            assertEquals(Result.ok(CommitStatus.PENDING), c.node(fresh).prepareAndCommit(c.ctx(fresh), config2));
+            assertEquals(Result.ok(CommitStatus.PENDING), c.prepareAndCommitAt(fresh, config2));
             for (NodeId other : c.ids()) {
                 if (!other.equals(fresh)) {
                     c.connect(fresh, other);
                 }
             }
             c.run();
-            assertEquals(Result.ok(CommitStatus.COMMITTED), c.node(fresh).prepareAndCommit(c.ctx(fresh), config2));
+            assertEquals(Result.ok(CommitStatus.COMMITTED), c.prepareAndCommitAt(fresh, config2));
             assertTrue(c.ctx(fresh).state().hasPrepared(Epoch.of(2)));
             assertTrue(c.ctx(fresh).alarms().isEmpty(), "computed share matched its digest");
             assertTrue(ShareCollector.isValid(config2, fresh, c.ctx(fresh).state().share(Epoch.of(2)).orElseThrow()),
@@ -151,10 +151,10 @@ class ClusterScenarioTest {
 
         c.isolate(sleeper);
         ReconfigureRequest req = new ReconfigureRequest(RACK, Epoch.of(2), Epoch.of(1), all, Threshold.of(2));
-        c.node(coord).coordinateReconfiguration(c.ctx(coord), req);
+        c.coordinate(coord, req);
         c.run();
         for (NodeId m : all.subList(0, 3)) {
-            assertEquals(Result.ok(CommitStatus.COMMITTED), c.node(m).commit(c.ctx(m), RACK, Epoch.of(2)));
+            assertEquals(Result.ok(CommitStatus.COMMITTED), c.commitAt(m, Epoch.of(2)));
         }
         assertEquals(Epoch.of(1), c.ctx(sleeper).state().latestCommittedEpoch());
 
@@ -179,7 +179,7 @@ class ClusterScenarioTest {
         reconfigureAndCommit(c, coord, Epoch.of(1), Epoch.NONE, all, 3);
         c.isolate(coord);
         ReconfigureRequest req = new ReconfigureRequest(RACK, Epoch.of(2), Epoch.of(1), all, Threshold.of(3));
-        c.node(coord).coordinateReconfiguration(c.ctx(coord), req);
+        c.coordinate(coord, req);
         c.run();
         assertEquals(Phase.COLLECTING_SHARES, c.node(coord).coordinatorStatus().phase());
         c.connect(coord, all.get(1));

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.trustquorum.core.TestAuth;
 import org.trustquorum.core.api.CommitStatus;
 import org.trustquorum.core.api.NodeError;
 import org.trustquorum.core.api.NodeStatus.Phase;
@@ -52,7 +53,7 @@ class NodeApiTest {
     }
 
     private static NodeError reconfigureError(TestCluster c, NodeId at, ReconfigureRequest r) {
-        return c.node(at).coordinateReconfiguration(c.ctx(at), r).errorOrThrow();
+        return c.coordinate(at, r).errorOrThrow();
     }
 
     // --- coordinateReconfiguration -----------------------------------------------------------
@@ -99,7 +100,7 @@ class NodeApiTest {
     void anExpungedNodeRefusesToCoordinate() {
         TestCluster c = committedCluster(15);
         NodeId n = c.ids().get(0);
-        c.node(n).handle(c.ctx(n), c.ids().get(1), new PeerMsg.Expunged(RACK, Epoch.of(5)));
+        c.ctx(n).updateState(st -> st.withExpunged(new ExpungedMarker(Epoch.of(5), c.ids().get(1))));
         assertEquals(new NodeError.Expunged(Epoch.of(5), c.ids().get(1)),
                 reconfigureError(c, n, req(Epoch.of(6), Epoch.of(1), c.ids(), 2)));
     }
@@ -124,7 +125,7 @@ class NodeApiTest {
         TestCluster c = committedCluster(18);
         NodeId n = c.ids().get(0);
         c.isolate(n); // stays in share collection
-        assertTrue(c.node(n).coordinateReconfiguration(c.ctx(n), req(Epoch.of(5), Epoch.of(1), c.ids(), 2)).isOk());
+        assertTrue(c.coordinate(n, req(Epoch.of(5), Epoch.of(1), c.ids(), 2)).isOk());
         assertEquals(new NodeError.ReconfigurationInProgress(Epoch.of(5), Epoch.of(3)),
                 reconfigureError(c, n, req(Epoch.of(3), Epoch.of(1), c.ids(), 2)));
     }
@@ -134,7 +135,7 @@ class NodeApiTest {
         TestCluster c = committedCluster(19);
         NodeId n = c.ids().get(0);
         c.isolate(n);
-        assertTrue(c.node(n).coordinateReconfiguration(c.ctx(n), req(Epoch.of(2), Epoch.of(1), c.ids(), 2)).isOk());
+        assertTrue(c.coordinate(n, req(Epoch.of(2), Epoch.of(1), c.ids(), 2)).isOk());
         assertEquals(new NodeError.MismatchedReconfiguration(Epoch.of(2)),
                 reconfigureError(c, n, req(Epoch.of(2), Epoch.of(1), c.ids(), 3)));
     }
@@ -145,16 +146,16 @@ class NodeApiTest {
         NodeId n = c.ids().get(0);
         ReconfigureRequest r = req(Epoch.of(2), Epoch.of(1), c.ids(), 2);
         c.isolate(n);
-        assertEquals(Result.ok(ReconfigureOutcome.STARTED), c.node(n).coordinateReconfiguration(c.ctx(n), r));
+        assertEquals(Result.ok(ReconfigureOutcome.STARTED), c.coordinate(n, r));
         assertEquals(Phase.COLLECTING_SHARES, c.node(n).coordinatorStatus().phase());
-        assertEquals(Result.ok(ReconfigureOutcome.ALREADY_STARTED), c.node(n).coordinateReconfiguration(c.ctx(n), r));
+        assertEquals(Result.ok(ReconfigureOutcome.ALREADY_STARTED), c.coordinate(n, r));
         c.connectAll();
         c.run();
         assertEquals(Phase.COLLECTING_ACKS, c.node(n).coordinatorStatus().phase());
-        assertEquals(Result.ok(ReconfigureOutcome.ALREADY_STARTED), c.node(n).coordinateReconfiguration(c.ctx(n), r));
-        c.node(n).commit(c.ctx(n), RACK, Epoch.of(2));
+        assertEquals(Result.ok(ReconfigureOutcome.ALREADY_STARTED), c.coordinate(n, r));
+        c.commitAt(n, Epoch.of(2));
         assertNull(c.node(n).coordinatorStatus(), "commit ends coordination");
-        assertEquals(Result.ok(ReconfigureOutcome.ALREADY_STARTED), c.node(n).coordinateReconfiguration(c.ctx(n), r));
+        assertEquals(Result.ok(ReconfigureOutcome.ALREADY_STARTED), c.coordinate(n, r));
     }
 
     // --- commit ------------------------------------------------------------------------------
@@ -163,16 +164,16 @@ class NodeApiTest {
     void commitAtAnExpungedNodeIsExpunged() {
         TestCluster c = committedCluster(21);
         NodeId n = c.ids().get(2);
-        c.node(n).handle(c.ctx(n), c.ids().get(0), new PeerMsg.Expunged(RACK, Epoch.of(2)));
+        c.ctx(n).updateState(st -> st.withExpunged(new ExpungedMarker(Epoch.of(2), c.ids().get(0))));
         assertEquals(new NodeError.Expunged(Epoch.of(2), c.ids().get(0)),
-                c.node(n).commit(c.ctx(n), RACK, Epoch.of(2)).errorOrThrow());
+                c.commitAt(n, Epoch.of(2)).errorOrThrow());
     }
 
     @Test
     void commitForAnotherRackIsAnInvalidRackId() {
         TestCluster c = committedCluster(22);
         NodeId n = c.ids().get(1);
-        assertEquals(new NodeError.InvalidRackId(RACK, OTHER_RACK), c.node(n).commit(c.ctx(n), OTHER_RACK, Epoch.of(1)).errorOrThrow());
+        assertEquals(new NodeError.InvalidRackId(RACK, OTHER_RACK), c.node(n).commit(c.ctx(n), OTHER_RACK, Epoch.of(1), null).errorOrThrow());
     }
 
     @Test
@@ -180,7 +181,7 @@ class NodeApiTest {
         TestCluster c = committedCluster(23);
         NodeId n = c.ids().get(1);
         c.ctx(n).takeStateChanged();
-        assertEquals(Result.ok(CommitStatus.COMMITTED), c.node(n).commit(c.ctx(n), RACK, Epoch.of(1)));
+        assertEquals(Result.ok(CommitStatus.COMMITTED), c.commitAt(n, Epoch.of(1)));
         assertFalse(c.ctx(n).takeStateChanged());
     }
 
@@ -188,10 +189,10 @@ class NodeApiTest {
     void commitOfAnEpochNeverPreparedIsNotPrepared() {
         TestCluster c = committedCluster(24);
         NodeId n = c.ids().get(1);
-        assertEquals(new NodeError.NotPrepared(Epoch.of(2)), c.node(n).commit(c.ctx(n), RACK, Epoch.of(2)).errorOrThrow());
+        assertEquals(new NodeError.NotPrepared(Epoch.of(2)), c.commitAt(n, Epoch.of(2)).errorOrThrow());
         TestCluster fresh = new TestCluster(3, 25);
         NodeId f = fresh.ids().get(0);
-        assertEquals(new NodeError.NotPrepared(Epoch.of(1)), fresh.node(f).commit(fresh.ctx(f), RACK, Epoch.of(1)).errorOrThrow());
+        assertEquals(new NodeError.NotPrepared(Epoch.of(1)), fresh.commitAt(f, Epoch.of(1)).errorOrThrow());
     }
 
     @Test
@@ -199,11 +200,11 @@ class NodeApiTest {
         TestCluster c = new TestCluster(4, 26);
         c.connectAll();
         NodeId coord = c.ids().get(0);
-        c.node(coord).coordinateReconfiguration(c.ctx(coord), req(Epoch.of(1), Epoch.NONE, c.ids(), 2));
+        c.coordinate(coord, req(Epoch.of(1), Epoch.NONE, c.ids(), 2));
         c.run();
         NodeId n = c.ids().get(3);
         c.ctx(n).takeStateChanged();
-        assertEquals(Result.ok(CommitStatus.COMMITTED), c.node(n).commit(c.ctx(n), RACK, Epoch.of(1)));
+        assertEquals(Result.ok(CommitStatus.COMMITTED), c.commitAt(n, Epoch.of(1)));
         assertTrue(c.ctx(n).takeStateChanged(), "the commit must be persisted");
         assertTrue(c.ctx(n).state().isCommitted(Epoch.of(1)));
     }
@@ -215,8 +216,8 @@ class NodeApiTest {
         TestCluster c = committedCluster(27);
         NodeId n = c.ids().get(3);
         Configuration config = c.ctx(n).state().config(Epoch.of(1)).orElseThrow();
-        c.node(n).handle(c.ctx(n), c.ids().get(0), new PeerMsg.Expunged(RACK, Epoch.of(2)));
-        assertInstanceOf(NodeError.Expunged.class, c.node(n).prepareAndCommit(c.ctx(n), config).errorOrThrow());
+        c.ctx(n).updateState(st -> st.withExpunged(new ExpungedMarker(Epoch.of(2), c.ids().get(0))));
+        assertInstanceOf(NodeError.Expunged.class, c.prepareAndCommitAt(n, config).errorOrThrow());
     }
 
     @Test
@@ -225,11 +226,11 @@ class NodeApiTest {
         TestCluster other = new TestCluster(4, 29);
         other.connectAll();
         NodeId oc = other.ids().get(0);
-        other.node(oc).coordinateReconfiguration(other.ctx(oc),
+        other.coordinate(oc,
                 new ReconfigureRequest(OTHER_RACK, Epoch.of(2), Epoch.NONE, other.ids(), Threshold.of(2)));
         Configuration foreign = other.ctx(oc).state().config(Epoch.of(2)).orElseThrow();
         NodeId n = c.ids().get(1);
-        assertEquals(new NodeError.InvalidRackId(RACK, OTHER_RACK), c.node(n).prepareAndCommit(c.ctx(n), foreign).errorOrThrow());
+        assertEquals(new NodeError.InvalidRackId(RACK, OTHER_RACK), c.prepareAndCommitAt(n, foreign).errorOrThrow());
     }
 
     @Test
@@ -240,7 +241,7 @@ class NodeApiTest {
         reconfigureAndCommit(c, four.get(0), Epoch.of(1), Epoch.NONE, four, 2);
         NodeId outsider = c.ids().get(4);
         Configuration config = c.ctx(four.get(0)).state().config(Epoch.of(1)).orElseThrow();
-        assertEquals(new NodeError.NotAMember(Epoch.of(1)), c.node(outsider).prepareAndCommit(c.ctx(outsider), config).errorOrThrow());
+        assertEquals(new NodeError.NotAMember(Epoch.of(1)), c.prepareAndCommitAt(outsider, config).errorOrThrow());
     }
 
     @Test
@@ -250,15 +251,15 @@ class NodeApiTest {
         NodeId n = a.ids().get(1);
         Configuration conflicting = b.ctx(b.ids().get(0)).state().config(Epoch.of(1)).orElseThrow();
         // Epoch 1 is committed at n, so a conflicting epoch 1 is simply "already committed".
-        assertEquals(Result.ok(CommitStatus.COMMITTED), a.node(n).prepareAndCommit(a.ctx(n), conflicting));
+        assertEquals(Result.ok(CommitStatus.COMMITTED), a.prepareAndCommitAt(n, conflicting));
         // At a node that only prepared, the conflict is detected.
         TestCluster p = new TestCluster(4, 31);
         p.connectAll();
         NodeId pc = p.ids().get(0);
-        p.node(pc).coordinateReconfiguration(p.ctx(pc), req(Epoch.of(1), Epoch.NONE, p.ids(), 2));
+        p.coordinate(pc, req(Epoch.of(1), Epoch.NONE, p.ids(), 2));
         p.run();
         NodeId m = p.ids().get(2);
-        assertEquals(new NodeError.ConfigurationMismatch(Epoch.of(1)), p.node(m).prepareAndCommit(p.ctx(m), conflicting).errorOrThrow());
+        assertEquals(new NodeError.ConfigurationMismatch(Epoch.of(1)), p.prepareAndCommitAt(m, conflicting).errorOrThrow());
         assertTrue(p.ctx(m).alarms().stream().anyMatch(x -> x instanceof Alarm.MismatchedConfigurations));
     }
 
@@ -283,7 +284,7 @@ class NodeApiTest {
         TestCluster c = committedCluster(35);
         NodeId coord = c.ids().get(0);
         // Epoch 2 is prepared but never committed (aborted); epoch 3 is built on epoch 1.
-        c.node(coord).coordinateReconfiguration(c.ctx(coord), req(Epoch.of(2), Epoch.of(1), c.ids(), 2));
+        c.coordinate(coord, req(Epoch.of(2), Epoch.of(1), c.ids(), 2));
         c.run();
         NodeId coord3 = c.ids().get(1);
         reconfigureAndCommit(c, coord3, Epoch.of(3), Epoch.of(1), c.ids(), 2);
@@ -296,7 +297,7 @@ class NodeApiTest {
     void loadingAtAnExpungedNodeIsExpunged() {
         TestCluster c = committedCluster(36);
         NodeId n = c.ids().get(3);
-        c.node(n).handle(c.ctx(n), c.ids().get(0), new PeerMsg.Expunged(RACK, Epoch.of(1)));
+        c.ctx(n).updateState(st -> st.withExpunged(new ExpungedMarker(Epoch.of(1), c.ids().get(0))));
         assertEquals(new NodeError.Expunged(Epoch.of(1), c.ids().get(0)), c.node(n).loadRackSecret(c.ctx(n), Epoch.of(1)).errorOrThrow());
     }
 
@@ -319,10 +320,12 @@ class NodeApiTest {
         TestCluster c = new TestCluster(4, 38);
         c.connectAll();
         NodeId coord = c.ids().get(0);
-        c.node(coord).coordinateReconfiguration(c.ctx(coord), req(Epoch.of(1), Epoch.NONE, c.ids(), 2));
+        c.coordinate(coord, req(Epoch.of(1), Epoch.NONE, c.ids(), 2));
         c.collect();
-        PeerMsg.Prepare prepare = (PeerMsg.Prepare) c.inFlight.stream().filter(e -> e.to().equals(c.ids().get(1)))
+        PeerMsg.Prepare sent = (PeerMsg.Prepare) c.inFlight.stream().filter(e -> e.to().equals(c.ids().get(1)))
                 .findFirst().orElseThrow().msg();
+        // The receiver wipes the share of each message it handled: the duplicate is a copy.
+        PeerMsg.Prepare prepare = new PeerMsg.Prepare(sent.rackId(), sent.config(), sent.share().copy());
         c.run();
         NodeId n = c.ids().get(1);
         c.ctx(n).takeStateChanged();
@@ -336,7 +339,7 @@ class NodeApiTest {
         TestCluster c = new TestCluster(4, 39);
         c.connectAll();
         NodeId coord = c.ids().get(0);
-        c.node(coord).coordinateReconfiguration(c.ctx(coord), req(Epoch.of(1), Epoch.NONE, c.ids(), 2));
+        c.coordinate(coord, req(Epoch.of(1), Epoch.NONE, c.ids(), 2));
         c.collect();
         PeerMsg.Prepare stale = (PeerMsg.Prepare) c.inFlight.stream().filter(e -> e.to().equals(c.ids().get(1)))
                 .findFirst().orElseThrow().msg();
@@ -356,7 +359,7 @@ class NodeApiTest {
         TestCluster c = new TestCluster(4, 41);
         c.connectAll();
         NodeId coord = c.ids().get(0);
-        c.node(coord).coordinateReconfiguration(c.ctx(coord), req(Epoch.of(1), Epoch.NONE, c.ids(), 2));
+        c.coordinate(coord, req(Epoch.of(1), Epoch.NONE, c.ids(), 2));
         c.collect();
         PeerMsg.Prepare p = (PeerMsg.Prepare) c.inFlight.peekFirst().msg();
         NodeId target = c.inFlight.peekFirst().to();
@@ -376,7 +379,9 @@ class NodeApiTest {
         NodeId n = four.get(1);
         NodeId outsider = c.ids().get(4);
         c.node(n).handle(c.ctx(n), outsider, new PeerMsg.GetShare(RACK, Epoch.of(1)));
-        assertEquals(List.of(new Envelope(outsider, n, new PeerMsg.Expunged(RACK, Epoch.of(1)))), c.ctx(n).drainEnvelopes());
+        Configuration committed = c.ctx(n).state().config(Epoch.of(1)).orElseThrow();
+        assertEquals(List.of(new Envelope(outsider, n,
+                new PeerMsg.Expunged(RACK, Epoch.of(1), committed, TestAuth.commitOf(committed)))), c.ctx(n).drainEnvelopes());
     }
 
     @Test
@@ -384,7 +389,7 @@ class NodeApiTest {
         TestCluster c = new TestCluster(4, 43);
         c.connectAll();
         NodeId coord = c.ids().get(0);
-        c.node(coord).coordinateReconfiguration(c.ctx(coord), req(Epoch.of(1), Epoch.NONE, c.ids(), 2));
+        c.coordinate(coord, req(Epoch.of(1), Epoch.NONE, c.ids(), 2));
         c.run();
         NodeId n = c.ids().get(2);
         c.node(n).handle(c.ctx(n), c.ids().get(3), new PeerMsg.GetShare(RACK, Epoch.of(1)));
@@ -397,11 +402,12 @@ class NodeApiTest {
         TestCluster c = committedCluster(44);
         NodeId n = c.ids().get(1);
         NodeId coord = c.ids().get(0);
-        c.node(coord).coordinateReconfiguration(c.ctx(coord), req(Epoch.of(3), Epoch.of(1), c.ids(), 2));
+        c.coordinate(coord, req(Epoch.of(3), Epoch.of(1), c.ids(), 2));
         c.run(); // n prepared epoch 3
-        c.node(n).handle(c.ctx(n), coord, new PeerMsg.Expunged(RACK, Epoch.of(2)));
+        List<NodeId> withoutN = c.ids().stream().filter(x -> !x.equals(n)).toList();
+        c.node(n).handle(c.ctx(n), coord, TestAuth.expungedBy(RACK, Epoch.of(2), coord, withoutN));
         assertFalse(c.ctx(n).state().isExpunged());
-        c.node(n).handle(c.ctx(n), coord, new PeerMsg.Expunged(RACK, Epoch.of(3)));
+        c.node(n).handle(c.ctx(n), coord, TestAuth.expungedBy(RACK, Epoch.of(3), coord, withoutN));
         assertEquals(new ExpungedMarker(Epoch.of(3), coord), c.ctx(n).state().expunged());
         // Everything is dropped from now on.
         c.node(n).handle(c.ctx(n), coord, new PeerMsg.GetShare(RACK, Epoch.of(1)));
@@ -413,7 +419,7 @@ class NodeApiTest {
         TestCluster c = committedCluster(45);
         NodeId n = c.ids().get(1);
         c.node(n).handle(c.ctx(n), c.ids().get(0), new PeerMsg.GetShare(OTHER_RACK, Epoch.of(1)));
-        c.node(n).handle(c.ctx(n), c.ids().get(0), new PeerMsg.Expunged(OTHER_RACK, Epoch.of(9)));
+        c.node(n).handle(c.ctx(n), c.ids().get(0), new PeerMsg.Expunged(OTHER_RACK, Epoch.of(9), null, null));
         assertEquals(List.of(), c.ctx(n).drainEnvelopes());
         assertFalse(c.ctx(n).state().isExpunged());
     }
@@ -423,40 +429,29 @@ class NodeApiTest {
         TestCluster c = committedCluster(46);
         NodeId n = c.ids().get(1);
         var s = c.ctx(n).state();
-        var broken = new org.trustquorum.core.model.PersistentState(s.configs(), List.of(), List.of(), null);
+        var broken = new org.trustquorum.core.model.PersistentState(s.configs(), List.of(), List.of(), null, List.of());
         // Commits without shares cannot be built through withCommit; build the record directly.
-        var lost = new org.trustquorum.core.model.PersistentState(broken.configs(), broken.shares(), List.of(Epoch.of(1)), null);
+        var lost = new org.trustquorum.core.model.PersistentState(broken.configs(), broken.shares(), List.of(Epoch.of(1)), null, List.of());
         NodeCtx ctx = new NodeCtx(n, lost);
-        new Node(ctx, new java.util.SplittableRandom(1));
+        new Node(ctx, new java.util.SplittableRandom(1), TestAuth.AUTHORITY);
         assertEquals(List.of(new Alarm.CommittedConfigurationLost(Epoch.of(1))), ctx.alarms());
     }
 
     @Test
-    void anExpungedFromANodeOutsideEveryCurrentConfigurationIsIgnored() {
+    void anExpungedIsObeyedOnlyWithASignedCommittedConfigurationThatExcludesTheReceiver() {
         TestCluster c = new TestCluster(5, 47);
         c.connectAll();
         List<NodeId> four = c.ids().subList(0, 4);
-        reconfigureAndCommit(c, four.get(0), Epoch.of(1), Epoch.NONE, four, 2);
+        Configuration one = reconfigureAndCommit(c, four.get(0), Epoch.of(1), Epoch.NONE, four, 2);
         NodeId member = four.get(1);
-        NodeId stranger = c.ids().get(4); // holds a rack certificate, never a member
-        c.node(member).handle(c.ctx(member), stranger, new PeerMsg.Expunged(RACK, Epoch.of(1)));
-        assertFalse(c.ctx(member).state().isExpunged(), "a never-member cannot expunge a committed member");
-        // A genuine member of the latest committed configuration can.
-        c.node(member).handle(c.ctx(member), four.get(2), new PeerMsg.Expunged(RACK, Epoch.of(1)));
-        assertTrue(c.ctx(member).state().isExpunged());
-    }
-
-    @Test
-    void anExpungedFromAMemberRemovedBeforeTheLatestCommitIsIgnored() {
-        TestCluster c = new TestCluster(5, 48);
-        c.connectAll();
-        List<NodeId> all = c.ids();
-        reconfigureAndCommit(c, all.get(0), Epoch.of(1), Epoch.NONE, all, 2);
-        List<NodeId> four = all.subList(0, 4);
-        reconfigureAndCommit(c, all.get(0), Epoch.of(2), Epoch.of(1), four, 2);
-        NodeId removed = all.get(4);
-        NodeId member = four.get(3);
-        c.node(member).handle(c.ctx(member), removed, new PeerMsg.Expunged(RACK, Epoch.of(2)));
-        assertFalse(c.ctx(member).state().isExpunged());
+        NodeId other = four.get(2); // a genuine current member
+        c.node(member).handle(c.ctx(member), other, new PeerMsg.Expunged(RACK, Epoch.of(1), null, null));
+        c.node(member).handle(c.ctx(member), other, new PeerMsg.Expunged(RACK, Epoch.of(1), one, TestAuth.commitOf(one)));
+        assertFalse(c.ctx(member).state().isExpunged(), "no proof, or a proof that includes the receiver, is refused");
+        assertEquals(2, c.ctx(member).refusedFrames());
+        List<NodeId> withoutMember = c.ids().stream().filter(x -> !x.equals(member)).toList();
+        c.node(member).handle(c.ctx(member), c.ids().get(4), TestAuth.expungedBy(RACK, Epoch.of(2), four.get(0), withoutMember));
+        assertEquals(new ExpungedMarker(Epoch.of(2), c.ids().get(4)), c.ctx(member).state().expunged(),
+                "a signed removal is obeyed whoever relays it");
     }
 }

@@ -23,7 +23,17 @@ class ProtocolMutationsTest {
                 Arguments.of(Mutation.SKIP_STALE_PREPARE_CHECK, NodeApiTest.class,
                         "aStalePrepareOlderThanTheLatestCommitIsDroppedWithoutAck"),
                 Arguments.of(Mutation.COMPUTE_SHARE_AT_WRONG_X, ClusterScenarioTest.class,
-                        "addingTwoNodesAndRemovingOneThroughPrepareAndCommitKeepsTheChainOfSecrets"));
+                        "addingTwoNodesAndRemovingOneThroughPrepareAndCommitKeepsTheChainOfSecrets"),
+                Arguments.of(Mutation.ACCEPT_UNSIGNED_PREPARE, HostilePeerTest.class,
+                        "aForgedPrepareOfTheCommittedEpochRaisesNoMismatchAlarm"),
+                Arguments.of(Mutation.COMMIT_ADVANCE_UNSIGNED, HostilePeerTest.class,
+                        "aSignedButNeverCommittedProposalCannotBeAdvancedToACommit"),
+                Arguments.of(Mutation.ACCEPT_EXPUNGED_WITHOUT_PROOF, HostilePeerTest.class,
+                        "aMaliciousCurrentMemberCannotExpungeAnHonestMember"),
+                Arguments.of(Mutation.COMMIT_CALL_UNSIGNED, HostilePeerTest.class,
+                        "proxiedCommitCallsWithoutTheControlPlanesSignatureAreUnauthorized"),
+                Arguments.of(Mutation.COORDINATE_UNSIGNED_REQUEST, HostilePeerTest.class,
+                        "aReconfigurationRequestIsCoordinatedOnlyWithTheControlPlanesSignatureForThisCoordinator"));
     }
 
     @AfterEach

@@ -18,6 +18,10 @@ import org.trustquorum.core.api.NodeStatus;
 import org.trustquorum.core.controlplane.CpReply;
 import org.trustquorum.core.controlplane.CpRequest;
 import org.trustquorum.core.crypto.RackSecret;
+import org.trustquorum.core.TestAuth;
+import org.trustquorum.core.api.ReconfigureRequest;
+import org.trustquorum.core.model.Configuration;
+import org.trustquorum.core.model.CpSignature;
 import org.trustquorum.core.model.Epoch;
 import org.trustquorum.core.model.Result;
 import java.util.Optional;
@@ -39,7 +43,7 @@ public final class TestCluster {
             this.id = id;
             this.rng = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
             this.ctx = new NodeCtx(id, PersistentState.EMPTY);
-            this.node = new Node(ctx, rng, mutationForNewNodes);
+            this.node = new Node(ctx, rng, TestAuth.AUTHORITY, mutationForNewNodes);
         }
     }
 
@@ -135,7 +139,7 @@ public final class TestCluster {
         Peer p = peers.get(a);
         PersistentState kept = p.ctx.state();
         p.ctx = new NodeCtx(a, kept);
-        p.node = new Node(p.ctx, p.rng, mutationForNewNodes);
+        p.node = new Node(p.ctx, p.rng, TestAuth.AUTHORITY, mutationForNewNodes);
     }
 
     /** Moves every node's outgoing envelopes into the network. */
@@ -167,8 +171,8 @@ public final class TestCluster {
         Node node = node(at);
         CpReply reply = switch (request) {
             case CpRequest.Reconfigure r -> toReply(node.coordinateReconfiguration(ctx, r.request()).map(CpReply.Reconfigured::new));
-            case CpRequest.Commit c -> toReply(node.commit(ctx, c.rackId(), c.epoch()).map(CpReply.Committed::new));
-            case CpRequest.PrepareAndCommit p -> toReply(node.prepareAndCommit(ctx, p.config()).map(CpReply.Committed::new));
+            case CpRequest.Commit c -> toReply(node.commit(ctx, c.rackId(), c.epoch(), c.commitSignature()).map(CpReply.Committed::new));
+            case CpRequest.PrepareAndCommit p -> toReply(node.prepareAndCommit(ctx, p.config(), p.commitSignature()).map(CpReply.Committed::new));
             case CpRequest.Status s -> new CpReply.StatusReport(status(at));
         };
         collect();
@@ -180,6 +184,22 @@ public final class TestCluster {
             case Result.Ok<? extends CpReply, E> ok -> ok.value();
             case Result.Err<? extends CpReply, E> err -> new CpReply.Refused(err.error());
         };
+    }
+
+    /** Coordinates at {@code at} a request the control plane signed for it. */
+    public Result<ReconfigureOutcome, NodeError.ReconfigureError> coordinate(NodeId at, ReconfigureRequest r) {
+        return node(at).coordinateReconfiguration(ctx(at), TestAuth.sign(r, at));
+    }
+
+    /** Commits at {@code at} with the control plane's signature of the configuration {@code at} stored. */
+    public Result<CommitStatus, NodeError.CommitError> commitAt(NodeId at, Epoch epoch) {
+        CpSignature proof = ctx(at).state().config(epoch).map(TestAuth::commitOf).orElse(null);
+        return node(at).commit(ctx(at), ClusterScenarioTest.RACK, epoch, proof);
+    }
+
+    /** Prepare-and-commit at {@code at} with the control plane's signature of {@code config}. */
+    public Result<CommitStatus, NodeError.PrepareAndCommitError> prepareAndCommitAt(NodeId at, Configuration config) {
+        return node(at).prepareAndCommit(ctx(at), config, TestAuth.commitOf(config));
     }
 
     public NodeStatus status(NodeId at) {

@@ -1,5 +1,6 @@
 package org.trustquorum.runtime.admin;
 
+import org.trustquorum.core.model.CpSignature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -88,21 +89,25 @@ public final class AdminProtocol {
         return switch (route) {
             case STATUS -> new ApiRequest.Status();
             case RECONFIGURE -> {
-                Fields f = Fields.of(body, Set.of("epoch", "lastCommittedEpoch", "members", "threshold", "rackId"));
+                Fields f = Fields.of(body, Set.of("epoch", "lastCommittedEpoch", "members", "threshold", "rackId",
+                        SIGNATURE));
                 ReconfigureRequest r;
                 try {
                     r = new ReconfigureRequest(f.rackId("rackId"), f.epoch("epoch"), f.epoch("lastCommittedEpoch"),
-                            f.nodeIds("members"), Threshold.of(f.integer("threshold")));
+                            f.nodeIds("members"), Threshold.of(f.integer("threshold")), f.signature(SIGNATURE));
                 } catch (IllegalArgumentException e) {
                     throw new BadRequest("invalid reconfiguration: " + e.getMessage());
                 }
                 yield new ApiRequest.Reconfigure(r);
             }
             case COMMIT -> {
-                Fields f = Fields.of(body, Set.of("rackId", "epoch"));
-                yield new ApiRequest.Commit(f.rackId("rackId"), f.epoch("epoch"));
+                Fields f = Fields.of(body, Set.of("rackId", "epoch", SIGNATURE));
+                yield new ApiRequest.Commit(f.rackId("rackId"), f.epoch("epoch"), f.signature(SIGNATURE));
             }
-            case PREPARE_AND_COMMIT -> new ApiRequest.PrepareAndCommit(Fields.of(body, Set.of("config")).config("config"));
+            case PREPARE_AND_COMMIT -> {
+                Fields f = Fields.of(body, Set.of("config", SIGNATURE));
+                yield new ApiRequest.PrepareAndCommit(f.config("config"), f.signature(SIGNATURE));
+            }
             case LOAD_SECRET -> new ApiRequest.LoadRackSecret(Fields.of(body, Set.of("epoch")).epoch("epoch"));
             case CLEAR_SECRETS -> {
                 if (body != null && !(body.isObject() && body.isEmpty())) {
@@ -111,12 +116,14 @@ public final class AdminProtocol {
                 yield new ApiRequest.ClearSecrets();
             }
             case PROXY_COMMIT -> {
-                Fields f = Fields.of(body, Set.of("to", "rackId", "epoch"));
-                yield new ApiRequest.Proxy(f.nodeId("to"), new ProxyOp.Commit(f.rackId("rackId"), f.epoch("epoch")));
+                Fields f = Fields.of(body, Set.of("to", "rackId", "epoch", SIGNATURE));
+                yield new ApiRequest.Proxy(f.nodeId("to"),
+                        new ProxyOp.Commit(f.rackId("rackId"), f.epoch("epoch"), f.signature(SIGNATURE)));
             }
             case PROXY_PREPARE_AND_COMMIT -> {
-                Fields f = Fields.of(body, Set.of("to", "config"));
-                yield new ApiRequest.Proxy(f.nodeId("to"), new ProxyOp.PrepareAndCommit(f.config("config")));
+                Fields f = Fields.of(body, Set.of("to", "config", SIGNATURE));
+                yield new ApiRequest.Proxy(f.nodeId("to"),
+                        new ProxyOp.PrepareAndCommit(f.config("config"), f.signature(SIGNATURE)));
             }
             case PROXY_STATUS -> new ApiRequest.Proxy(Fields.of(body, Set.of("to")).nodeId("to"), new ProxyOp.Status());
             case NETWORK_CONFIG -> {
@@ -219,6 +226,7 @@ public final class AdminProtocol {
             case NodeError.NotCommitted x -> 409;
             case NodeError.NotAvailable x -> 409;
             case NodeError.Alarmed x -> 409;
+            case NodeError.Unauthorized x -> 403;
         };
     }
 
@@ -263,12 +271,15 @@ public final class AdminProtocol {
                 b.set("lastCommittedEpoch", ApiJson.MAPPER.valueToTree(q.lastCommittedEpoch()));
                 b.set("members", ApiJson.MAPPER.valueToTree(q.members()));
                 b.put("threshold", q.threshold().value());
+                putSignature(b, q.authorization());
                 yield new HttpCall("POST", Route.RECONFIGURE.path, b);
             }
-            case ApiRequest.Commit c -> new HttpCall("POST", Route.COMMIT.path, commitBody(c.rackId(), c.epoch()));
+            case ApiRequest.Commit c -> new HttpCall("POST", Route.COMMIT.path,
+                    putSignature(commitBody(c.rackId(), c.epoch()), c.commitSignature()));
             case ApiRequest.PrepareAndCommit p -> {
                 ObjectNode b = obj();
                 b.set("config", ApiJson.MAPPER.valueToTree(p.config()));
+                putSignature(b, p.commitSignature());
                 yield new HttpCall("POST", Route.PREPARE_AND_COMMIT.path, b);
             }
             case ApiRequest.LoadRackSecret l -> {
@@ -279,13 +290,14 @@ public final class AdminProtocol {
             case ApiRequest.ClearSecrets c -> new HttpCall("POST", Route.CLEAR_SECRETS.path, obj());
             case ApiRequest.Proxy p -> switch (p.op()) {
                 case ProxyOp.Commit c -> {
-                    ObjectNode b = commitBody(c.rackId(), c.epoch());
+                    ObjectNode b = putSignature(commitBody(c.rackId(), c.epoch()), c.commitSignature());
                     b.put("to", p.destination().toString());
                     yield new HttpCall("POST", Route.PROXY_COMMIT.path, b);
                 }
                 case ProxyOp.PrepareAndCommit pc -> {
                     ObjectNode b = obj().put("to", p.destination().toString());
                     b.set("config", ApiJson.MAPPER.valueToTree(pc.config()));
+                    putSignature(b, pc.commitSignature());
                     yield new HttpCall("POST", Route.PROXY_PREPARE_AND_COMMIT.path, b);
                 }
                 case ProxyOp.Status s -> new HttpCall("POST", Route.PROXY_STATUS.path, obj().put("to", p.destination().toString()));
@@ -293,6 +305,19 @@ public final class AdminProtocol {
             case ApiRequest.UpdateNetworkConfig u -> new HttpCall("POST", Route.NETWORK_CONFIG.path,
                     obj().put("generation", u.generation()).put("blob", Base64.getEncoder().encodeToString(u.blob())));
         };
+    }
+
+    /**
+     * The optional field carrying the control plane's signature (base64): of the proposal for a
+     * reconfiguration, of the commit decision for the commit calls. The node refuses a call without it.
+     */
+    static final String SIGNATURE = "signature";
+
+    private static ObjectNode putSignature(ObjectNode b, CpSignature signature) {
+        if (signature != null) {
+            b.put(SIGNATURE, Base64.getEncoder().encodeToString(signature.bytes()));
+        }
+        return b;
     }
 
     private static ObjectNode commitBody(org.trustquorum.core.model.RackId rackId, Epoch epoch) {

@@ -1,5 +1,6 @@
 package org.trustquorum.runtime.admin;
 
+import org.trustquorum.core.model.CpSignature;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
@@ -74,6 +75,14 @@ public final class ApiJson {
         });
         m.addDeserializer(Sha3Digest.class, new TextDeserializer<>(Sha3Digest.class, "a hex SHA3-256 digest",
                 s -> new Sha3Digest(HexFormat.of().parseHex(s))));
+        m.addSerializer(CpSignature.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(CpSignature v, JsonGenerator g, SerializerProvider p) throws IOException {
+                g.writeString(java.util.Base64.getEncoder().encodeToString(v.bytes()));
+            }
+        });
+        m.addDeserializer(CpSignature.class, new TextDeserializer<>(CpSignature.class, "a base64 Ed25519 signature",
+                s -> new CpSignature(java.util.Base64.getDecoder().decode(s))));
         m.addSerializer(Epoch.class, new JsonSerializer<>() {
             @Override
             public void serialize(Epoch v, JsonGenerator g, SerializerProvider p) throws IOException {

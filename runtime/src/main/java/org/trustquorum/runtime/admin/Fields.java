@@ -1,5 +1,6 @@
 package org.trustquorum.runtime.admin;
 
+import org.trustquorum.core.model.CpSignature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
@@ -141,6 +142,18 @@ final class Fields {
         } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
             throw new BadRequest("field '" + name + "' is not a valid configuration: " + firstLine(e.getMessage()));
         }
+    }
+
+    /** An optional control-plane signature (base64 of 64 bytes); null when the field is absent. */
+    CpSignature signature(String name) throws BadRequest {
+        if (!has(name)) {
+            return null;
+        }
+        byte[] b = base64(name);
+        if (b.length != CpSignature.LENGTH_BYTES) {
+            throw new BadRequest("field '" + name + "' must be a " + CpSignature.LENGTH_BYTES + "-byte signature");
+        }
+        return new CpSignature(b);
     }
 
     byte[] base64(String name) throws BadRequest {

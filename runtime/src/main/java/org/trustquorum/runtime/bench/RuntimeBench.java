@@ -1,5 +1,6 @@
 package org.trustquorum.runtime.bench;
 
+import org.trustquorum.runtime.cp.ControlPlaneKeyFiles;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
@@ -442,7 +443,8 @@ public final class RuntimeBench {
         ObjectNode rc = report.putObject("reconfiguration");
         rc.put("nodes", nodes).put("controlPlanePollIntervalMs",
                 org.trustquorum.core.controlplane.ControlPlane.POLL_INTERVAL_MS);
-        try (ControlPlaneDriver cp = new ControlPlaneDriver(RackId.random(new SecureRandom()), ids, new AdminGateway(admins),
+        try (ControlPlaneDriver cp = new ControlPlaneDriver(RackId.random(new SecureRandom()), ids,
+                ControlPlaneKeyFiles.readPair(certs.controlPlaneDir()), new AdminGateway(admins),
                 line -> {})) {
             long[] first = timeReconfiguration(cp, ids, k1, verticles);
             out.printf("  initial configuration (K=%d): prepared at every member after %d ms, committed everywhere after %d ms%n",
@@ -503,7 +505,8 @@ public final class RuntimeBench {
             Path ledger = dir.resolve("node-" + (i + 1));
             NodeSettings s = new NodeSettings(id, LOOPBACK, ports == null ? 0 : ports[i], LOOPBACK, List.of(), NodeTls.of(certs, id),
                     List.of(ledger.resolve("a.json"), ledger.resolve("b.json")),
-                    withAdmin ? new NodeSettings.Admin(LOOPBACK, 0, token) : null, EngineLimits.DEFAULTS);
+                    withAdmin ? new NodeSettings.Admin(LOOPBACK, 0, token) : null, EngineLimits.DEFAULTS,
+                    certs.controlPlanePublicKey());
             out.add(NodeDaemon.start(vertx, s).await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
         }
         Set<PeerAddress> all = new HashSet<>();

@@ -9,6 +9,7 @@ import org.trustquorum.core.model.NodeId;
 import org.trustquorum.runtime.bench.RuntimeBench;
 import org.trustquorum.runtime.cluster.ChaosRun;
 import org.trustquorum.runtime.cluster.ClusterDemo;
+import org.trustquorum.runtime.cp.ControlPlaneKeyFiles;
 import org.trustquorum.runtime.node.NodeConfig;
 import org.trustquorum.runtime.node.NodeDaemon;
 import org.trustquorum.runtime.node.NodeSettings;
@@ -77,7 +78,8 @@ public final class RuntimeMain implements Callable<Integer> {
         @Option(names = "--nodes", required = true, description = "how many node certificates")
         int nodes;
 
-        @Option(names = "--dir", required = true, description = "where to write ca.pem, ca.key, node-N.pem, node-N.key")
+        @Option(names = "--dir", required = true,
+                description = "where to write ca.pem, ca.key, node-N.pem, node-N.key, control-plane.pub, control-plane.key")
         Path dir;
 
         @Override
@@ -91,6 +93,8 @@ public final class RuntimeMain implements Callable<Integer> {
             for (Certs.NodeFiles f : files.nodes().values()) {
                 System.out.println(f.id() + ": " + f.certificate() + " (key " + f.key() + ")");
             }
+            System.out.println("control plane: " + files.controlPlanePublicKey() + " (signing key "
+                    + files.controlPlaneDir().resolve(ControlPlaneKeyFiles.PRIVATE_KEY_FILE) + ")");
             return 0;
         }
     }

@@ -153,7 +153,7 @@ public final class ChaosRun {
             }
             Gateway gateway = observer.observing(new AdminGateway(clients));
             List<NodeId> initial = ids.subList(0, n - 1);
-            try (ControlPlaneDriver cp = new ControlPlaneDriver(rack, initial, gateway, line -> { })) {
+            try (ControlPlaneDriver cp = new ControlPlaneDriver(rack, initial, cluster.controlPlaneKey(), gateway, line -> { })) {
                 long s0 = System.nanoTime();
                 Epoch first = reconfigure(cp, initial, ClusterDemo.threshold(initial.size()));
                 checkRound(cp, initial);

@@ -163,7 +163,7 @@ public final class ClusterDemo {
         for (NodeId id : initial) {
             direct.put(id, cluster.admin(child(id)));
         }
-        try (ControlPlaneDriver cp = new ControlPlaneDriver(RACK, initial, new AdminGateway(direct),
+        try (ControlPlaneDriver cp = new ControlPlaneDriver(RACK, initial, cluster.controlPlaneKey(), new AdminGateway(direct),
                 line -> out.println(INDENT + line))) {
             step(4, "initial configuration: rack " + RACK + ", members " + names(initial) + ", threshold " + k1);
             Epoch first = reconfigure(cp, initial, k1);

@@ -1,5 +1,7 @@
 package org.trustquorum.runtime.cluster;
 
+import org.trustquorum.runtime.cp.ControlPlaneKeyFiles;
+import org.trustquorum.core.auth.ControlPlaneKey;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -125,6 +127,11 @@ public final class ProcessCluster implements AutoCloseable {
         return certs;
     }
 
+    /** The control plane's signing key, made beside the CA by {@link #writeFiles}. */
+    public ControlPlaneKey controlPlaneKey() throws IOException {
+        return ControlPlaneKeyFiles.readPair(certs.controlPlaneDir());
+    }
+
     public Path tokenFile() {
         return dir.resolve("admin-token");
     }
@@ -189,7 +196,8 @@ public final class ProcessCluster implements AutoCloseable {
             NodeConfig cfg = new NodeConfig(id.toString(), peers.get(i), null, others,
                     new NodeConfig.Tls(nodeDir.relativize(certs.caCertificate()).toString(),
                             nodeDir.relativize(f.certificate()).toString(), nodeDir.relativize(f.key()).toString()),
-                    LEDGER_FILES, new NodeConfig.Admin("127.0.0.1", ports[2 * i + 1], token));
+                    LEDGER_FILES, new NodeConfig.Admin("127.0.0.1", ports[2 * i + 1], token),
+                    nodeDir.relativize(certs.controlPlanePublicKey()).toString());
             Child c = new Child(i + 1, id, nodeDir, ports[2 * i], ports[2 * i + 1]);
             cfg.write(c.config);
             children.add(c);

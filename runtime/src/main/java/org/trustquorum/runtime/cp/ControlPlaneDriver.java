@@ -1,5 +1,6 @@
 package org.trustquorum.runtime.cp;
 
+import org.trustquorum.core.auth.ControlPlaneKey;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -64,9 +65,13 @@ public final class ControlPlaneDriver implements AutoCloseable {
         }
     }
 
-    /** A control plane for a new rack whose initial nodes are directly reachable. */
-    public ControlPlaneDriver(RackId rackId, List<NodeId> bootstrap, Gateway gateway, Consumer<String> log) {
-        this.cp = new ControlPlane(rackId, bootstrap, new SecureRandom());
+    /**
+     * A control plane for a new rack whose initial nodes are directly reachable; {@code key} signs
+     * every proposal and commit decision (the nodes trust its public half).
+     */
+    public ControlPlaneDriver(RackId rackId, List<NodeId> bootstrap, ControlPlaneKey key, Gateway gateway,
+            Consumer<String> log) {
+        this.cp = new ControlPlane(rackId, bootstrap, key, new SecureRandom());
         this.gateway = gateway;
         this.log = log;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {

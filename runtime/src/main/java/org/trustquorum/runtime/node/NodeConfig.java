@@ -24,11 +24,12 @@ import org.trustquorum.runtime.tls.NodeTls;
  *   "tls": {"ca": "ca.pem", "cert": "node-1.pem", "key": "node-1.key"},
  *   "ledger": ["node-1/ledger-a.json", "node-1/ledger-b.json"],
  *   "admin": {"host": "127.0.0.1", "port": 8001, "token": "..."}   (optional; host defaults to 127.0.0.1)
+ *   "controlPlaneKey": "control-plane.pub"            (the control plane's Ed25519 public key, PEM)
  * }
  * </pre>
  */
 public record NodeConfig(String id, Endpoint listen, String advertise, List<Endpoint> peers, Tls tls, List<String> ledger,
-        Admin admin) {
+        Admin admin, String controlPlaneKey) {
 
     /** Where the admin API listens when the file names no host: loopback only. */
     public static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
@@ -89,6 +90,7 @@ public record NodeConfig(String id, Endpoint listen, String advertise, List<Endp
         require(listen != null && listen.host() != null, "missing 'listen' {host, port}");
         require(tls != null && tls.ca() != null && tls.cert() != null && tls.key() != null, "missing 'tls' {ca, cert, key}");
         require(ledger != null && ledger.size() >= 2, "'ledger' must list at least 2 paths");
+        require(controlPlaneKey != null, "missing 'controlPlaneKey' (the control plane's public key file)");
         List<PeerAddress> peerAddresses = new ArrayList<>();
         if (peers != null) {
             for (Endpoint p : peers) {
@@ -116,7 +118,8 @@ public record NodeConfig(String id, Endpoint listen, String advertise, List<Endp
         }
         try {
             return new NodeSettings(nodeId, listen.host(), listen.port(), advertise == null ? listen.host() : advertise,
-                    peerAddresses, nodeTls, ledgerPaths, a, limits);
+                    peerAddresses, nodeTls, ledgerPaths, a, limits,
+                    baseDir.resolve(controlPlaneKey).toAbsolutePath().normalize());
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage());
         }

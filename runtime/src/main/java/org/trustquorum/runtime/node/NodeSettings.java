@@ -17,9 +17,11 @@ import org.trustquorum.runtime.tls.NodeTls;
  * @param advertisedHost the host other nodes list for this node; decides the dial order
  * @param peers the bootstrap network: addresses of the other nodes (this node's own may be listed)
  * @param admin the admin listener, or null for none
+ * @param controlPlaneKey the control plane's public key file (PEM): recorded in the ledger on first
+ *                        start; a node whose ledger already has a key refuses a different one
  */
 public record NodeSettings(NodeId id, String listenHost, int listenPort, String advertisedHost, List<PeerAddress> peers,
-        NodeTls tls, List<Path> ledgerPaths, Admin admin, EngineLimits limits) {
+        NodeTls tls, List<Path> ledgerPaths, Admin admin, EngineLimits limits, Path controlPlaneKey) {
 
     /** Shortest admin token we accept: a guessable token would unlock the node's API. */
     public static final int MIN_TOKEN_CHARS = 16;
@@ -31,6 +33,7 @@ public record NodeSettings(NodeId id, String listenHost, int listenPort, String 
         Check.notNull(advertisedHost, "advertised host");
         Check.notNull(tls, "tls");
         Check.notNull(limits, "limits");
+        Check.notNull(controlPlaneKey, "control-plane key file");
         peers = List.copyOf(peers);
         ledgerPaths = List.copyOf(ledgerPaths);
         Check.argument(ledgerPaths.size() >= Ledger.MIN_COPIES, "a node needs at least %d ledger paths", Ledger.MIN_COPIES);
@@ -53,10 +56,12 @@ public record NodeSettings(NodeId id, String listenHost, int listenPort, String 
     }
 
     public NodeSettings withLimits(EngineLimits l) {
-        return new NodeSettings(id, listenHost, listenPort, advertisedHost, peers, tls, ledgerPaths, admin, l);
+        return new NodeSettings(id, listenHost, listenPort, advertisedHost, peers, tls, ledgerPaths, admin, l,
+                controlPlaneKey);
     }
 
     public NodeSettings withPeers(List<PeerAddress> p) {
-        return new NodeSettings(id, listenHost, listenPort, advertisedHost, p, tls, ledgerPaths, admin, limits);
+        return new NodeSettings(id, listenHost, listenPort, advertisedHost, p, tls, ledgerPaths, admin, limits,
+                controlPlaneKey);
     }
 }

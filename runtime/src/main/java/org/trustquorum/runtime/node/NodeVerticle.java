@@ -1,5 +1,8 @@
 package org.trustquorum.runtime.node;
 
+import org.trustquorum.runtime.cp.ControlPlaneKeyFiles;
+import org.trustquorum.core.model.TrustAnchor;
+import org.trustquorum.core.auth.ConfigAuthority;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -149,7 +152,7 @@ public final class NodeVerticle extends VerticleBase {
         upgradeOptions = settings.tls().serverUpgradeOptions();
         ledgerWorker = vertx.createSharedWorkerExecutor("tq-ledger-" + settings.id(), LEDGER_WORKER_THREADS,
                 LEDGER_WRITE_WARN_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
-        return ledgerWorker.executeBlocking(durability::load, true).compose(snapshot -> {
+        return ledgerWorker.executeBlocking(this::loadAndTrust, true).compose(snapshot -> {
             generation = snapshot.generation();
             LOG.info("{}: loaded ledger generation {} ({} configs, {} commits)", settings.id(), snapshot.generation(),
                     snapshot.state().configs().size(), snapshot.state().commits().size());
@@ -160,7 +163,8 @@ public final class NodeVerticle extends VerticleBase {
             return server.listen().map(s -> snapshot.state());
         }).compose(state -> {
             selfAddress = new PeerAddress(settings.advertisedHost(), server.actualPort());
-            engine = new NodeEngine(settings.id(), selfAddress, state, settings.limits(), new SecureRandom());
+            engine = new NodeEngine(settings.id(), selfAddress, state, settings.limits(), new SecureRandom(),
+                    ConfigAuthority.of(state.controlPlaneKey()));
             client = vertx.createNetClient(settings.tls().clientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS)
                     .setTcpNoDelay(true));
             submit(() -> engine.step(new Input.PeersChanged(Set.copyOf(settings.peers())), now()));
@@ -178,6 +182,30 @@ public final class NodeVerticle extends VerticleBase {
             LOG.error("{}: start-up failed: {}", settings.id(), e.toString());
             terminated.tryFail(e);
         });
+    }
+
+    /**
+     * Loads the ledger and settles which control-plane key this node trusts: the one its ledger
+     * recorded, or on first start the configured one, which is recorded now (before the node does
+     * anything). A configured key that differs from the recorded one stops the start.
+     */
+    private Durability.Snapshot loadAndTrust() throws Exception {
+        Durability.Snapshot snapshot = durability.load();
+        TrustAnchor configured = ControlPlaneKeyFiles.readPublic(settings.controlPlaneKey()).anchor();
+        TrustAnchor recorded = snapshot.state().controlPlaneKey();
+        if (recorded != null) {
+            if (!recorded.equals(configured)) {
+                throw new IllegalStateException("the control-plane key in " + settings.controlPlaneKey()
+                        + " is not the one this node was initialised with (recorded in its ledger); "
+                        + "a key rotation needs a signed hand-over, see docs/SECURITY.md");
+            }
+            return snapshot;
+        }
+        PersistentState trusted = snapshot.state().withControlPlaneKey(configured);
+        long gen = snapshot.generation() + 1;
+        durability.write(gen, trusted);
+        LOG.info("{}: recorded the control plane's public key in the ledger (generation {})", settings.id(), gen);
+        return new Durability.Snapshot(gen, trusted);
     }
 
     @Override
@@ -488,6 +516,8 @@ public final class NodeVerticle extends VerticleBase {
                     LOG.error("{}: ALARM {}", settings.id(), a.alarm());
                 }
                 case Output.TraceEvent t -> LOG.debug("{}: {} {}", settings.id(), t.kind(), t.detail());
+                case Output.PeerRefused r -> LOG.warn("{}: refused {} from {} (first from this peer; {} refused in all): {}",
+                        settings.id(), r.kind(), r.peer(), engine.refusedFrames(), r.reason());
             }
         }
     }

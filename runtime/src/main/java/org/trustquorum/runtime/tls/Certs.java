@@ -52,6 +52,7 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.trustquorum.core.model.NodeId;
+import org.trustquorum.runtime.cp.ControlPlaneKeyFiles;
 
 /**
  * Test certificate authority and node certificates for mutual TLS between nodes.
@@ -94,10 +95,18 @@ public final class Certs {
     /** Where one node's files are. */
     public record NodeFiles(NodeId id, Path certificate, Path key) {}
 
-    /** The files {@link #makeCluster} wrote. */
-    public record ClusterFiles(Path caCertificate, Path caKey, Map<NodeId, NodeFiles> nodes) {
+    /**
+     * The files {@link #makeCluster} wrote. {@code controlPlaneDir} holds the control plane's
+     * signing key pair (see {@code ControlPlaneKeyFiles}); its public half goes to every node.
+     */
+    public record ClusterFiles(Path caCertificate, Path caKey, Map<NodeId, NodeFiles> nodes, Path controlPlaneDir) {
         public ClusterFiles {
             nodes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
+        }
+
+        /** The control plane's public key file, which every node is configured with. */
+        public Path controlPlanePublicKey() {
+            return controlPlaneDir.resolve(ControlPlaneKeyFiles.PUBLIC_KEY_FILE);
         }
 
         public NodeFiles node(NodeId id) {
@@ -179,7 +188,8 @@ public final class Certs {
 
     /**
      * Writes a CA and one certificate per node into {@code dir}: {@code ca.pem}, {@code ca.key},
-     * and {@code node-N.pem} / {@code node-N.key} for the N-th id (from 1, in list order).
+     * and {@code node-N.pem} / {@code node-N.key} for the N-th id (from 1, in list order); and the
+     * control plane's key pair beside them ({@code control-plane.pub}, {@code control-plane.key}).
      */
     public static ClusterFiles makeCluster(Path dir, List<NodeId> ids) throws IOException {
         if (ids.size() != ids.stream().distinct().count()) {
@@ -201,7 +211,8 @@ public final class Certs {
             writePrivateKey(key, node.key());
             nodes.put(id, new NodeFiles(id, cert, key));
         }
-        return new ClusterFiles(caCert, caKey, nodes);
+        ControlPlaneKeyFiles.generate(dir);
+        return new ClusterFiles(caCert, caKey, nodes, dir);
     }
 
     /**

@@ -15,6 +15,7 @@ import org.trustquorum.core.api.NodeError;
 import org.trustquorum.core.api.NodeStatus;
 import org.trustquorum.core.model.Alarm;
 import org.trustquorum.core.model.Configuration;
+import org.trustquorum.core.model.CpSignature;
 import org.trustquorum.core.model.EncryptedRackSecrets;
 import org.trustquorum.core.model.Epoch;
 import org.trustquorum.core.model.ExpungedMarker;
@@ -66,6 +67,7 @@ public final class WireRegistry {
         t.put(Configuration.class, 28);
         t.put(CommitStatus.class, 29);
         t.put(ExpungedMarker.class, 30);
+        t.put(CpSignature.class, 31);
         // Envelope.
         t.put(WireMsg.Ping.class, 40);
         t.put(WireMsg.Protocol.class, 41);
@@ -115,6 +117,7 @@ public final class WireRegistry {
         t.put(NodeError.NotCommitted.class, 114);
         t.put(NodeError.NotAvailable.class, 115);
         t.put(NodeError.Alarmed.class, 116);
+        t.put(NodeError.Unauthorized.class, 117);
         return Collections.unmodifiableMap(t);
     }
 

@@ -20,6 +20,13 @@ final class WireShape {
     /** Record components that may legitimately be null, as {@code SimpleRecordName.component}. */
     static final Set<String> NULLABLE = Set.of(
             "Configuration.encryptedSecrets",
+            // Unsigned or unproven messages must decode, so the protocol can refuse (and count) them.
+            "Configuration.authorization",
+            "CommitAdvance.commitSignature",
+            "Expunged.proof",
+            "Expunged.proofSignature",
+            "Commit.commitSignature",
+            "PrepareAndCommit.commitSignature",
             "NodeStatus.rackId",
             "NodeStatus.expunged",
             "NodeStatus.coordinator",

@@ -1,5 +1,6 @@
 package org.trustquorum.runtime.admin;
 
+import org.trustquorum.core.model.CpSignature;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,11 +48,14 @@ class AdminProtocolTest {
         return new Sha3Digest(b);
     }
 
+    /** A signature-shaped value: the codec carries it, no one checks it here. */
+    private static final CpSignature SIG = new CpSignature(new byte[CpSignature.LENGTH_BYTES]);
+
     private static Configuration config() {
         byte[] salt = new byte[EncryptedRackSecrets.SALT_LENGTH_BYTES];
         salt[0] = 9;
         return new Configuration(RACK, Epoch.of(3), B, List.of(new Member(A, digest(1)), new Member(B, digest(2)),
-                new Member(C, digest(3))), Threshold.of(2), new EncryptedRackSecrets(salt, new byte[] {1, 2, 3, 4}));
+                new Member(C, digest(3))), Threshold.of(2), new EncryptedRackSecrets(salt, new byte[] {1, 2, 3, 4}), SIG);
     }
 
     /** Answers on the server side, then reads them back as the client does. */
@@ -63,10 +67,10 @@ class AdminProtocolTest {
 
     @Test
     void requestsSurviveTheTripToTheServer() throws Exception {
-        List<ApiRequest> requests = List.of(new ApiRequest.Commit(RACK, Epoch.of(-2L)),
-                new ApiRequest.PrepareAndCommit(config()),
-                new ApiRequest.Proxy(C, new ProxyOp.PrepareAndCommit(config())),
-                new ApiRequest.Proxy(C, new ProxyOp.Commit(RACK, Epoch.of(4))),
+        List<ApiRequest> requests = List.of(new ApiRequest.Commit(RACK, Epoch.of(-2L), SIG),
+                new ApiRequest.PrepareAndCommit(config(), SIG), new ApiRequest.PrepareAndCommit(config(), null),
+                new ApiRequest.Proxy(C, new ProxyOp.PrepareAndCommit(config(), SIG)),
+                new ApiRequest.Proxy(C, new ProxyOp.Commit(RACK, Epoch.of(4), null)),
                 new ApiRequest.Proxy(C, new ProxyOp.Status()),
                 new ApiRequest.LoadRackSecret(Epoch.of(7)),
                 new ApiRequest.UpdateNetworkConfig(5, new byte[] {7, 7}),
@@ -82,13 +86,13 @@ class AdminProtocolTest {
 
     @Test
     void typedErrorsComeBackAsTheSameValues() throws Exception {
-        ApiRequest commit = new ApiRequest.Commit(RACK, Epoch.of(3));
+        ApiRequest commit = new ApiRequest.Commit(RACK, Epoch.of(3), SIG);
         for (NodeError.CommitError e : List.<NodeError.CommitError>of(new NodeError.NotPrepared(Epoch.of(3)),
                 new NodeError.InvalidRackId(RACK, RackId.parse("00000000-0000-4000-8000-000000000001")),
                 new NodeError.Expunged(Epoch.of(2), C))) {
             assertEquals(new ApiResponse.Committed(Result.err(e)), roundTrip(commit, new ApiResponse.Committed(Result.err(e))));
         }
-        ApiRequest pac = new ApiRequest.PrepareAndCommit(config());
+        ApiRequest pac = new ApiRequest.PrepareAndCommit(config(), SIG);
         NodeError.PrepareAndCommitError alarmed = new NodeError.Alarmed(new Alarm.KeyShareComputationFailed(Epoch.of(3),
                 "digest mismatch"));
         assertEquals(new ApiResponse.PreparedAndCommitted(Result.err(alarmed)),
@@ -96,7 +100,7 @@ class AdminProtocolTest {
         assertEquals(422, AdminProtocol.answer(new ApiResponse.Reconfigured(Result.err(new NodeError.ThresholdMismatch(3, 3))))
                 .status());
 
-        ApiRequest proxied = new ApiRequest.Proxy(C, new ProxyOp.Commit(RACK, Epoch.of(3)));
+        ApiRequest proxied = new ApiRequest.Proxy(C, new ProxyOp.Commit(RACK, Epoch.of(3), SIG));
         for (ProxyError e : List.of(new ProxyError.Disconnected(C), new ProxyError.Busy(ProxyError.Queue.CONNECTION_QUEUE),
                 new ProxyError.Timeout(15_000), new ProxyError.InvalidResponse("Commit", "Status"), new ProxyError.Shutdown(),
                 new ProxyError.Inner(new NodeError.NotPrepared(Epoch.of(3))))) {

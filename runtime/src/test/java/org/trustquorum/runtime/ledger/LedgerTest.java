@@ -1,5 +1,7 @@
 package org.trustquorum.runtime.ledger;
 
+import org.trustquorum.core.model.CommitProof;
+import org.trustquorum.core.model.CpSignature;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,7 +52,8 @@ class LedgerTest {
                 List.of(new Member(A, new Sha3Digest(bytes(32, 1))), new Member(B, new Sha3Digest(bytes(32, 2))),
                         new Member(C, new Sha3Digest(bytes(32, 3)))),
                 Threshold.of(2),
-                withSecrets ? new EncryptedRackSecrets(bytes(32, 4), bytes(56, 5)) : null);
+                withSecrets ? new EncryptedRackSecrets(bytes(32, 4), bytes(56, 5)) : null,
+                new CpSignature(bytes(CpSignature.LENGTH_BYTES, 6)));
     }
 
     /** State after preparing and committing epochs 1..n (epoch 2+ carry encrypted earlier secrets). */
@@ -58,6 +61,7 @@ class LedgerTest {
         PersistentState s = PersistentState.EMPTY;
         for (int e = 1; e <= n; e++) {
             s = s.withConfig(config(e, e > 1)).withShare(Epoch.of(e), new KeyShare(1, bytes(32, 40 + e)))
+                    .withCommitProof(new CommitProof(Epoch.of(e), new CpSignature(bytes(CpSignature.LENGTH_BYTES, 60 + e))))
                     .withCommit(Epoch.of(e));
         }
         return s;
@@ -308,7 +312,7 @@ class LedgerTest {
         String json = new String(Files.readAllBytes(paths().get(1)), StandardCharsets.UTF_8);
         JsonNode root = LedgerJson.MAPPER.readTree(json);
         assertEquals(3, root.size());
-        assertEquals(Set.of("configs", "shares", "commits", "expunged"),
+        assertEquals(Set.of("configs", "shares", "commits", "expunged", "commitProofs", "controlPlaneKey"),
                 Set.copyOf(iterableToList(root.get("state").fieldNames())));
     }
 

@@ -132,14 +132,14 @@ class AdminApiTest {
         assertRefused(badThreshold, 422, "ThresholdMismatch", "3");
 
         // The typed client reads the same answers back as node errors.
-        ApiResponse r = AdminClient.await(admin.call(new ApiRequest.Commit(RACK, Epoch.of(5))));
+        ApiResponse r = AdminClient.await(admin.call(new ApiRequest.Commit(RACK, Epoch.of(5), null)));
         assertEquals(new ApiResponse.Committed(Result.err(new NodeError.NotPrepared(Epoch.of(5)))), r);
         assertNodeStillServes();
     }
 
     @Test
     void loadSecretReturnsAFingerprintAndNeverTheSecret() throws Exception {
-        try (ControlPlaneDriver cp = new ControlPlaneDriver(RACK, cluster.ids, cluster.gatewayTo(cluster.ids), l -> {})) {
+        try (ControlPlaneDriver cp = new ControlPlaneDriver(RACK, cluster.ids, cluster.controlPlaneKey(), cluster.gatewayTo(cluster.ids), l -> {})) {
             cluster.awaitMesh();
             Epoch epoch = cp.reconfigure(cluster.ids, 2).orElseThrow();
             cp.awaitIdle(LocalCluster.WAIT);

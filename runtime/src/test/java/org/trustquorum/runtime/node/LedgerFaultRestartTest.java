@@ -59,7 +59,7 @@ class LedgerFaultRestartTest {
     @Test
     void aCorruptNewestCopyIsCaughtByItsChecksumAndTheNodeRestartsFromTheOlderValidCopy(Vertx vertx) throws Exception {
         try (LocalCluster c = LocalCluster.start(vertx, dir, 3);
-                ControlPlaneDriver cp = new ControlPlaneDriver(RACK, c.ids, c.gatewayTo(c.ids), line -> {})) {
+                ControlPlaneDriver cp = new ControlPlaneDriver(RACK, c.ids, c.controlPlaneKey(), c.gatewayTo(c.ids), line -> {})) {
             c.awaitMesh();
             NodeId b = c.id(2);
             List<Path> copies = c.settings(b).ledgerPaths();
@@ -97,7 +97,7 @@ class LedgerFaultRestartTest {
     @Test
     void aTornCopyIsSkippedAndTheNodeRestartsWithItsStateIntact(Vertx vertx) throws Exception {
         try (LocalCluster c = LocalCluster.start(vertx, dir, 3);
-                ControlPlaneDriver cp = new ControlPlaneDriver(RACK, c.ids, c.gatewayTo(c.ids), line -> {})) {
+                ControlPlaneDriver cp = new ControlPlaneDriver(RACK, c.ids, c.controlPlaneKey(), c.gatewayTo(c.ids), line -> {})) {
             c.awaitMesh();
             NodeId b = c.id(2);
             Epoch epoch = cp.reconfigure(c.ids, 2).orElseThrow();
@@ -118,7 +118,7 @@ class LedgerFaultRestartTest {
     @Test
     void aNodeWithNoValidCopyRefusesToStartAndLeavesItsFilesAlone(Vertx vertx) throws Exception {
         try (LocalCluster c = LocalCluster.start(vertx, dir, 3);
-                ControlPlaneDriver cp = new ControlPlaneDriver(RACK, c.ids, c.gatewayTo(c.ids), line -> {})) {
+                ControlPlaneDriver cp = new ControlPlaneDriver(RACK, c.ids, c.controlPlaneKey(), c.gatewayTo(c.ids), line -> {})) {
             c.awaitMesh();
             NodeId b = c.id(2);
             List<Path> copies = c.settings(b).ledgerPaths();

@@ -1,5 +1,7 @@
 package org.trustquorum.runtime.node;
 
+import org.trustquorum.runtime.cp.ControlPlaneKeyFiles;
+import org.trustquorum.core.auth.ControlPlaneKey;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,12 +119,18 @@ final class LocalCluster implements AutoCloseable {
         return ids.get(i - 1);
     }
 
+    /** The control plane's signing key, made beside the CA. */
+    ControlPlaneKey controlPlaneKey() throws java.io.IOException {
+        return ControlPlaneKeyFiles.readPair(certs.controlPlaneDir());
+    }
+
     NodeSettings settings(NodeId id) {
         int i = ids.indexOf(id) + 1;
         Path ledgerDir = dir.resolve("node-" + i);
         return new NodeSettings(id, LOOPBACK, ports.getOrDefault(id, 0), LOOPBACK, List.of(), NodeTls.of(certs, id),
                 List.of(ledgerDir.resolve("ledger-a.json"), ledgerDir.resolve("ledger-b.json")),
-                new NodeSettings.Admin(LOOPBACK, adminPorts.getOrDefault(id, 0), TOKEN), limits);
+                new NodeSettings.Admin(LOOPBACK, adminPorts.getOrDefault(id, 0), TOKEN), limits,
+                certs.controlPlanePublicKey());
     }
 
     void startNode(NodeId id) throws Exception {

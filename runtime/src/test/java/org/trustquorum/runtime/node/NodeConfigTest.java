@@ -26,7 +26,8 @@ class NodeConfigTest {
               "peers": [{"host": "127.0.0.1", "port": 7002}, {"host": "127.0.0.1", "port": 7003}],
               "tls": {"ca": "certs/ca.pem", "cert": "certs/node-1.pem", "key": "certs/node-1.key"},
               "ledger": ["ledger/a.json", "/var/tmp/tq-copy/b.json"],
-              "admin": {"port": 8001, "token": "0123456789abcdef0123"}
+              "admin": {"port": 8001, "token": "0123456789abcdef0123"},
+              "controlPlaneKey": "certs/control-plane.pub"
             }
             """;
 
@@ -47,6 +48,7 @@ class NodeConfigTest {
         assertEquals(List.of(dir.resolve("ledger/a.json").toAbsolutePath(), Path.of("/var/tmp/tq-copy/b.json")), s.ledgerPaths());
         assertEquals(NodeConfig.DEFAULT_ADMIN_HOST, s.admin().host(), "the admin API defaults to loopback");
         assertTrue(!s.admin().toString().contains("0123456789abcdef"), "the token is not printed");
+        assertEquals(dir.resolve("certs/control-plane.pub").toAbsolutePath(), s.controlPlaneKey());
     }
 
     @Test
@@ -71,6 +73,9 @@ class NodeConfigTest {
         assertTrue(shortToken.getMessage().contains("at least " + NodeSettings.MIN_TOKEN_CHARS), shortToken.getMessage());
         IOException badId = assertThrows(IOException.class, () -> read(GOOD.replace("TQ-SLED:SN0001", "no-colon")));
         assertTrue(badId.getMessage().contains("PART:SERIAL"), badId.getMessage());
+        IOException noKey = assertThrows(IOException.class,
+                () -> read(GOOD.replace(",\n  \"controlPlaneKey\": \"certs/control-plane.pub\"", "")));
+        assertTrue(noKey.getMessage().contains("controlPlaneKey"), noKey.getMessage());
         IOException badPort = assertThrows(IOException.class, () -> read(GOOD.replace("7002", "70000")));
         assertTrue(badPort.getMessage().contains("port"), badPort.getMessage());
     }

@@ -137,8 +137,10 @@ class PeerAuthenticationTest {
             NodeId b = c.id(2);
             NodeId cc = c.id(3);
             NodeId d = c.id(4);
-            ApiResponse started = c.call(a, new ApiRequest.Reconfigure(
-                    new ReconfigureRequest(RACK, Epoch.of(1), Epoch.NONE, List.of(a, b, cc), Threshold.of(2))));
+            ReconfigureRequest unsigned = new ReconfigureRequest(RACK, Epoch.of(1), Epoch.NONE, List.of(a, b, cc),
+                    Threshold.of(2));
+            ApiResponse started = c.call(a, new ApiRequest.Reconfigure(unsigned.signed(c.controlPlaneKey()
+                    .signRequest(RACK, unsigned.epoch(), a, unsigned.members(), unsigned.threshold()))));
             assertTrue(started instanceof ApiResponse.Reconfigured r && r.result().isOk(), String.valueOf(started));
 
             FakePeer fakeD = FakePeer.connect(vertx, c.tls(4), c.node(a).address());
@@ -150,7 +152,7 @@ class PeerAuthenticationTest {
             Configuration claimsB = new Configuration(RACK, Epoch.of(2), b, List.of(new Member(a, Digests.shareDigest(forA)),
                     new Member(b, Digests.shareDigest(new KeyShare(2, new byte[KeyShare.SECRET_LENGTH_BYTES]))),
                     new Member(cc, Digests.shareDigest(new KeyShare(3, new byte[KeyShare.SECRET_LENGTH_BYTES])))),
-                    Threshold.of(2), null);
+                    Threshold.of(2), null, null);
             fakeD.send(new WireMsg.Protocol(new PeerMsg.Prepare(RACK, claimsB, forA)));
             // A ping after them: once it is answered the messages before it were handled.
             fakeD.send(new WireMsg.Ping());
@@ -172,7 +174,7 @@ class PeerAuthenticationTest {
         Files.writeString(file, """
                 {"id": "TQ-SLED:SN0001", "listen": {"host": "127.0.0.1", "port": 0}, "peers": [],
                  "tls": {"ca": "ca.pem", "cert": "n.pem", "key": "n.key"},
-                 "ledger": ["a/state.json", "b/state.json"],
+                 "ledger": ["a/state.json", "b/state.json"], "controlPlaneKey": "control-plane.pub",
                  "admin": {"port": 0, "token": "0123456789abcdef-token"}}
                 """);
         assertEquals("127.0.0.1", NodeConfig.read(file).toSettings(dir, LocalCluster.TEST_LIMITS).admin().host());

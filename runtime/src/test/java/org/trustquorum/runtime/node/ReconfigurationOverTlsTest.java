@@ -55,7 +55,7 @@ class ReconfigurationOverTlsTest {
     @Test
     void initialConfigurationCommitsAndEveryMemberUnlocksTheSameSecret(Vertx vertx) throws Exception {
         try (LocalCluster c = LocalCluster.start(vertx, dir, 4);
-                ControlPlaneDriver cp = new ControlPlaneDriver(RACK, c.ids, c.gatewayTo(c.ids), line -> {})) {
+                ControlPlaneDriver cp = new ControlPlaneDriver(RACK, c.ids, c.controlPlaneKey(), c.gatewayTo(c.ids), line -> {})) {
             c.awaitMesh();
             Epoch epoch = cp.reconfigure(c.ids, 3).orElseThrow();
             cp.awaitIdle(LocalCluster.WAIT);
@@ -76,7 +76,7 @@ class ReconfigurationOverTlsTest {
             List<NodeId> initial = c.ids.subList(0, 4);
             NodeId newcomer = c.id(5);
             // The control plane knows the admin API of the initial members only.
-            try (ControlPlaneDriver cp = new ControlPlaneDriver(RACK, initial, c.gatewayTo(initial), line -> {})) {
+            try (ControlPlaneDriver cp = new ControlPlaneDriver(RACK, initial, c.controlPlaneKey(), c.gatewayTo(initial), line -> {})) {
                 c.awaitMesh();
                 Epoch first = cp.reconfigure(initial, 3).orElseThrow();
                 cp.awaitIdle(LocalCluster.WAIT);
@@ -102,7 +102,7 @@ class ReconfigurationOverTlsTest {
     @Test
     void restartedNodeKeepsItsPreparesAndCommits(Vertx vertx) throws Exception {
         try (LocalCluster c = LocalCluster.start(vertx, dir, 4);
-                ControlPlaneDriver cp = new ControlPlaneDriver(RACK, c.ids, c.gatewayTo(c.ids), line -> {})) {
+                ControlPlaneDriver cp = new ControlPlaneDriver(RACK, c.ids, c.controlPlaneKey(), c.gatewayTo(c.ids), line -> {})) {
             c.awaitMesh();
             Epoch epoch = cp.reconfigure(c.ids, 3).orElseThrow();
             cp.awaitIdle(LocalCluster.WAIT);

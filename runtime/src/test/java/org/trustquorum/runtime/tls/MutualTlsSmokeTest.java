@@ -51,7 +51,7 @@ class MutualTlsSmokeTest {
         Configuration config = new Configuration(rack, Epoch.of(1), CLIENT,
                 List.of(new Member(CLIENT, new Sha3Digest(new byte[32])), new Member(SERVER, new Sha3Digest(new byte[32])),
                         new Member(THIRD, new Sha3Digest(new byte[32]))),
-                Threshold.of(2), null);
+                Threshold.of(2), null, null);
         byte[] y = new byte[KeyShare.SECRET_LENGTH_BYTES];
         y[0] = 42;
         return new WireMsg.Protocol(new PeerMsg.Prepare(rack, config, new KeyShare(2, y)));

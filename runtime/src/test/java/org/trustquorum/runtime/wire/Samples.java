@@ -1,5 +1,6 @@
 package org.trustquorum.runtime.wire;
 
+import org.trustquorum.core.model.CpSignature;
 import java.util.ArrayList;
 import java.util.List;
 import org.trustquorum.core.api.CommitStatus;
@@ -51,7 +52,7 @@ final class Samples {
     static Configuration firstConfig() {
         return new Configuration(RACK, Epoch.of(1), A,
                 List.of(new Member(A, digest(1)), new Member(B, digest(2)), new Member(C, digest(3))),
-                Threshold.of(2), null);
+                Threshold.of(2), null, null);
     }
 
     /** A later configuration carrying earlier secrets, four members (list built as an ArrayList). */
@@ -62,7 +63,8 @@ final class Samples {
         members.add(new Member(C, digest(6)));
         members.add(new Member(D, digest(7)));
         return new Configuration(RACK, Epoch.of(-2L), B, members, Threshold.of(3),
-                new EncryptedRackSecrets(bytes(EncryptedRackSecrets.SALT_LENGTH_BYTES, 9), bytes(56, 10)));
+                new EncryptedRackSecrets(bytes(EncryptedRackSecrets.SALT_LENGTH_BYTES, 9), bytes(56, 10)),
+                new CpSignature(bytes(CpSignature.LENGTH_BYTES, 11)));
     }
 
     static List<Alarm> alarms() {
@@ -92,7 +94,8 @@ final class Samples {
                 new NodeError.NoCommittedConfigurations(),
                 new NodeError.NotCommitted(Epoch.of(10)),
                 new NodeError.NotAvailable(Epoch.of(11)),
-                new NodeError.Alarmed(new Alarm.CommittedConfigurationLost(Epoch.of(12))));
+                new NodeError.Alarmed(new Alarm.CommittedConfigurationLost(Epoch.of(12))),
+                new NodeError.Unauthorized("configuration 3 is not signed"));
     }
 
     /** A status with every optional part filled in. */
@@ -121,12 +124,16 @@ final class Samples {
                 new PeerMsg.PrepareAck(RACK, Epoch.of(1)),
                 new PeerMsg.GetShare(RACK, Epoch.of(Long.MAX_VALUE)),
                 new PeerMsg.Share(RACK, Epoch.of(1), share(2)),
-                new PeerMsg.CommitAdvance(RACK, laterConfig()),
-                new PeerMsg.Expunged(RACK, Epoch.of(4)));
+                new PeerMsg.CommitAdvance(RACK, laterConfig(), new CpSignature(bytes(CpSignature.LENGTH_BYTES, 12))),
+                new PeerMsg.CommitAdvance(RACK, firstConfig(), null),
+                new PeerMsg.Expunged(RACK, Epoch.of(4), null, null),
+                new PeerMsg.Expunged(RACK, Epoch.of(-2L), laterConfig(), new CpSignature(bytes(CpSignature.LENGTH_BYTES, 13))));
     }
 
     static List<ProxyOp> proxyOps() {
-        return List.of(new ProxyOp.Commit(RACK, Epoch.of(2)), new ProxyOp.PrepareAndCommit(laterConfig()),
+        return List.of(new ProxyOp.Commit(RACK, Epoch.of(2), null), new ProxyOp.PrepareAndCommit(laterConfig(),
+                new CpSignature(bytes(CpSignature.LENGTH_BYTES, 14))), new ProxyOp.Commit(RACK, Epoch.of(3),
+                new CpSignature(bytes(CpSignature.LENGTH_BYTES, 15))),
                 new ProxyOp.Status());
     }
 

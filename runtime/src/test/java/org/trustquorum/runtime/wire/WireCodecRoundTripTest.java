@@ -142,8 +142,9 @@ class WireCodecRoundTripTest {
                 new byte[EncryptedRackSecrets.MAX_CIPHERTEXT_BYTES]);
         var c = Samples.laterConfig();
         var config = new org.trustquorum.core.model.Configuration(c.rackId(), c.epoch(), c.coordinator(), c.members(),
-                c.threshold(), big);
-        byte[] encoded = codec.encode(new WireMsg.ProxyRequest(1, new ProxyOp.PrepareAndCommit(config)));
+                c.threshold(), big, c.authorization());
+        byte[] encoded = codec.encode(new WireMsg.ProxyRequest(1, new ProxyOp.PrepareAndCommit(config,
+                c.authorization())));
         assertTrue(encoded.length < FrameFormat.MAX_FRAME_BYTES);
     }
 

@@ -168,7 +168,8 @@ final class BenchCommand implements Callable<Integer> {
             switch (c.kind()) {
                 case EngineCallRecorder.BOOT -> engines[c.node()] = new NodeEngine(Simulation.nodeId(c.node()),
                         Simulation.address(c.node()), c.loaded(), limits,
-                        Streams.stream(s.seed(), Streams.NODE, c.node(), c.life()), s.mutant());
+                        Streams.stream(s.seed(), Streams.NODE, c.node(), c.life()),
+                        Simulation.controlPlaneKey(s.seed()).authority(), s.mutant());
                 case EngineCallRecorder.STEP -> {
                     Step st = engines[c.node()].step(c.input(), c.nowMs());
                     acc += st.afterPersist().size() + engines[c.node()].nextDeadlineMs();

@@ -117,7 +117,7 @@ public final class SimMain implements Callable<Integer> {
 
         @Option(names = "--faults", defaultValue = "swarm", paramLabel = "PROFILE",
                 converter = ProfileConverter.class,
-                description = "Fault profile: none, light, heavy or swarm (default: ${DEFAULT-VALUE}).")
+                description = "Fault profile: none, light, heavy, swarm or hostile (default: ${DEFAULT-VALUE}).")
         FaultProfile faults;
 
         @Option(names = "--mutant", defaultValue = "none", paramLabel = "NAME", converter = MutantConverter.class,

@@ -105,7 +105,7 @@ public record FaultMix(
                 b.network(r, 30, 20, 20, 500, 10);
                 b.scenario(r, rate(r, 2, 5), rate(r, 3, 8), rate(r, 4, 12), rate(r, 1, 3), rate(r, 0.5, 2));
             }
-            case LIGHT -> {
+            case LIGHT, HOSTILE -> {
                 b.safetyMs = between(r, 40_000, 80_000);
                 b.network(r, 40, 30, 20, 1_000, 10);
                 b.slowHandshakePercent = 1;
