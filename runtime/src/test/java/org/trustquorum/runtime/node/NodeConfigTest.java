@@ -71,6 +71,8 @@ class NodeConfigTest {
         assertTrue(shortToken.getMessage().contains("at least " + NodeSettings.MIN_TOKEN_CHARS), shortToken.getMessage());
         IOException badId = assertThrows(IOException.class, () -> read(GOOD.replace("TQ-SLED:SN0001", "no-colon")));
         assertTrue(badId.getMessage().contains("PART:SERIAL"), badId.getMessage());
+        IOException lookAlike = assertThrows(IOException.class, () -> read(GOOD.replace("TQ-SLED:SN0001", "\u0422Q-SLED:SN0001")));
+        assertTrue(lookAlike.getMessage().contains("'id'") && lookAlike.getMessage().contains("U+0422"), lookAlike.getMessage());
         IOException badPort = assertThrows(IOException.class, () -> read(GOOD.replace("7002", "70000")));
         assertTrue(badPort.getMessage().contains("port"), badPort.getMessage());
     }
