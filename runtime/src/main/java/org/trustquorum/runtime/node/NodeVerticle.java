@@ -41,6 +41,7 @@ import org.trustquorum.core.model.Result;
 import org.trustquorum.core.msg.WireMsg;
 import org.trustquorum.runtime.admin.AdminBackend;
 import org.trustquorum.runtime.admin.AdminServer;
+import org.trustquorum.runtime.admin.NodeView;
 import org.trustquorum.runtime.tls.Certs;
 import org.trustquorum.runtime.wire.FrameDecodeException;
 import org.trustquorum.runtime.wire.FrameDecoder;
@@ -81,6 +82,8 @@ public final class NodeVerticle extends VerticleBase {
     private static final long LEDGER_WRITE_WARN_MS = 10_000;
 
     private static final long UNASSIGNED = -1;
+    /** Peer ids remembered as holders of a rack certificate (for vetting reconfigurations); more are not added. */
+    public static final int MAX_CERTIFIED_PEERS_REMEMBERED = 1_024;
 
     private final NodeSettings settings;
     private final Durability durability;
@@ -91,6 +94,7 @@ public final class NodeVerticle extends VerticleBase {
     private final MonotonicClock clock = new MonotonicClock();
     private final Map<Long, Conn> conns = new HashMap<>();
     private final Map<Long, Promise<ApiResponse>> pendingReplies = new HashMap<>();
+    private final Set<NodeId> certifiedPeers = new java.util.TreeSet<>();
     private final ArrayDeque<Supplier<Step>> queue = new ArrayDeque<>();
     private NodeEngine engine;
     private WireCodec codec;
@@ -349,6 +353,11 @@ public final class NodeVerticle extends VerticleBase {
             @Override
             public Future<Optional<WireMsg.NetworkConfig>> networkConfig() {
                 return inspect(e -> e.connections().gossip().current());
+            }
+
+            @Override
+            public Future<NodeView> view() {
+                return inspect(e -> new NodeView(e.status(), e.state().configs(), certifiedPeers));
             }
 
             @Override
@@ -661,6 +670,9 @@ public final class NodeVerticle extends VerticleBase {
     private void established(Conn c, NodeId peer) {
         c.peer = peer;
         c.established = true;
+        if (certifiedPeers.size() < MAX_CERTIFIED_PEERS_REMEMBERED) {
+            certifiedPeers.add(peer);
+        }
         metrics.connectionsEstablished.incrementAndGet();
         LOG.info("{}: connected {}", settings.id(), c.describe());
         if (readingPaused) {
