@@ -93,7 +93,7 @@ public final class AdminServer {
     public Future<Integer> listen() {
         server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
                 .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES)
-                .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setDecompressionSupported(false));
+                .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setDecompressionSupported(false).setHttp2ClearTextEnabled(false));
         guard = new SlowClientGuard(vertx, timeouts.headMs(), node.id().toString());
         server.connectionHandler(guard::opened);
         server.requestHandler(this::handle);
@@ -123,12 +123,18 @@ public final class AdminServer {
         };
         res.endHandler(v -> finished.run());
         res.closeHandler(v -> finished.run());
+        guarded(req, () -> route(req));
+    }
+
+    /** Runs a step of a request; if it throws, the client gets a 500 naming the request id, the log the details. */
+    private void guarded(HttpServerRequest req, Runnable step) {
         try {
-            route(req);
+            step.run();
         } catch (RuntimeException e) {
+            String requestId = req.response().headers().get(AccessLog.REQUEST_ID_HEADER);
             LOG.error("{}: admin request {} ({} {}) failed", node.id(), requestId, req.method(), req.path(), e);
-            respond(req, AdminProtocol.failure(500, "InternalError", "internal error; the node's log has the details under request "
-                    + requestId));
+            respond(req, AdminProtocol.failure(500, "InternalError",
+                    "internal error; the node's log has the details under request " + requestId));
         }
     }
 
@@ -229,7 +235,7 @@ public final class AdminServer {
             refused[0] = true;
             vertx.cancelTimer(bodyTimer);
         });
-        req.endHandler(v -> {
+        req.endHandler(v -> guarded(req, () -> {
             vertx.cancelTimer(bodyTimer);
             if (refused[0]) {
                 return;
@@ -239,7 +245,7 @@ public final class AdminServer {
                 return;
             }
             runCall(req, route, body);
-        });
+        }));
     }
 
     /** True for {@code application/json}, with or without parameters ({@code ; charset=utf-8}). */
@@ -282,7 +288,7 @@ public final class AdminServer {
                             + " it holds names them; a node can be added once it has connected to its coordinator"));
                     return;
                 }
-                callNode(req, request);
+                guarded(req, () -> callNode(req, request));
             });
             return;
         }

@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Turns a library's message (Jackson's, mostly) into one a person reads: no Java class or method
- * names, no configuration setting names, one line. Every refusal the admin API sends passes here.
+ * names, no configuration setting names, one line, and nothing outside printable ASCII (other
+ * characters are escaped). Every refusal the admin API sends passes here.
  */
 final class PlainText {
     private PlainText() {}
@@ -18,6 +19,8 @@ final class PlainText {
     private static final Pattern QUOTED_TYPE = Pattern.compile("`([^`]*)`");
     /** A fully qualified name left anywhere else. */
     private static final Pattern QUALIFIED = Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+([A-Z][\\w$]*)");
+    /** Jackson's note of the token it saw: "(token `JsonToken.VALUE_STRING`)". */
+    private static final Pattern TOKEN_NOTE = Pattern.compile("\\s*\\(token `[^`]*`\\)");
     private static final Pattern CAMEL = Pattern.compile("(?<=[a-z0-9])(?=[A-Z])");
 
     /** The first line of {@code message}, without class, method or setting names. */
@@ -28,6 +31,7 @@ final class PlainText {
         String s = Fields.firstLine(message);
         s = SETTING_SOURCE.matcher(s).replaceAll("");
         s = CLASS_NOTE.matcher(s).replaceAll("");
+        s = TOKEN_NOTE.matcher(s).replaceAll("");
         Matcher m = QUOTED_TYPE.matcher(s);
         StringBuilder b = new StringBuilder();
         while (m.find()) {
@@ -41,6 +45,20 @@ final class PlainText {
             m.appendReplacement(b, Matcher.quoteReplacement(words(m.group(1))));
         }
         m.appendTail(b);
+        return printable(b.toString());
+    }
+
+    /** Escapes every character outside printable ASCII as backslash-u and 4 hex digits, so a quoted value cannot hide or forge text. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= ' ' && c <= '~') {
+                b.append(c);
+            } else {
+                b.append(String.format("\\u%04X", (int) c));
+            }
+        }
         return b.toString();
     }
 
