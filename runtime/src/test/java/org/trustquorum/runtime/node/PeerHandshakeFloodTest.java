@@ -94,8 +94,6 @@ class PeerHandshakeFloodTest {
             }
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - dialNanos);
             assertTrue(tookMs <= GENUINE_WITHIN_MS, "the genuine peer got in after " + tookMs + " ms");
-            System.out.println("PeerHandshakeFloodTest: the genuine peer got in " + tookMs + " ms after dialing, during a flood of "
-                    + FLOOD + " stalled handshakes");
 
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * HANDSHAKE_TIMEOUT_MS + LocalCluster.WAIT.toMillis());
             while (a.metrics().handshakeFailures.get() < FLOOD && System.nanoTime() < deadline) {
@@ -108,6 +106,12 @@ class PeerHandshakeFloodTest {
                 byCause += a.metrics().handshakeFailures(f);
             }
             assertEquals(FLOOD, byCause);
+            StringBuilder causes = new StringBuilder();
+            for (HandshakeGuard.Failure f : HandshakeGuard.Failure.values()) {
+                causes.append(' ').append(f.name().toLowerCase(java.util.Locale.ROOT)).append(' ').append(a.metrics().handshakeFailures(f));
+            }
+            System.out.println("PeerHandshakeFloodTest: the genuine peer got in " + tookMs + " ms after dialing, during a flood of "
+                    + FLOOD + " stalled handshakes; failures by cause:" + causes);
             assertTrue(a.metrics().handshakeFailures(HandshakeGuard.Failure.REFUSED_SOURCE_BUSY) > 0, "per-source bound");
             assertTrue(a.metrics().handshakeFailures(HandshakeGuard.Failure.TIMEOUT) > 0, "stalled handshakes time out");
             String metrics = a.metrics().render("n", new NodeMetrics.Gauges(0, 0, 0, 0, 0));
