@@ -19,6 +19,8 @@ import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trustquorum.core.engine.ApiRequest;
+import org.trustquorum.core.model.NodeId;
+import org.trustquorum.core.model.NodeIdRule;
 import org.trustquorum.runtime.node.NodeSettings;
 
 /**
@@ -147,7 +149,8 @@ public final class AdminServer {
             return;
         }
         if (route == null) {
-            respond(req, AdminProtocol.failure(404, "NotFound", "no such path: " + path));
+            respond(req, AdminProtocol.failure(404, "NotFound", "no such path: "
+                    + NodeIdRule.quote(path)));
             return;
         }
         String method = req.method().name();
@@ -257,7 +260,7 @@ public final class AdminServer {
 
     private static void unsupportedType(HttpServerRequest req, String type) {
         respond(req, AdminProtocol.failure(415, "UnsupportedMediaType", "request bodies must be " + JSON + "; got "
-                + org.trustquorum.core.model.NodeIdRule.quote(type)));
+                + NodeIdRule.quote(type)));
     }
 
     private void tooLarge(HttpServerRequest req) {
@@ -280,7 +283,7 @@ public final class AdminServer {
                             + ar.cause().getMessage()));
                     return;
                 }
-                List<org.trustquorum.core.model.NodeId> unknown = r.request().members().stream()
+                List<NodeId> unknown = r.request().members().stream()
                         .filter(m -> !ar.result().knows(m)).toList();
                 if (!unknown.isEmpty()) {
                     respond(req, AdminProtocol.failure(409, UNKNOWN_MEMBERS, "this node knows no certificate of the rack"
