@@ -1,31 +1,35 @@
 package org.trustquorum.core.model;
 
-import java.nio.charset.StandardCharsets;
-import org.trustquorum.core.Check;
+import java.util.Optional;
 
 /**
  * A node's platform (baseboard) identity. Totally ordered: part number first, then serial
  * number, each compared byte-wise (unsigned) on its UTF-8 encoding. The order of the members of a
  * configuration decides each member's share x-coordinate.
+ *
+ * <p>Every id obeys {@link NodeIdRule} (visible ASCII, bounded length): the constructor refuses any
+ * other, so ids from the admin API, configuration files, certificates, wire frames and ledgers are
+ * all checked by the same rule.
  */
 public record NodeId(String partNumber, String serialNumber) implements Comparable<NodeId> {
-    /** Longest part or serial number we accept (bytes of UTF-8). */
-    public static final int MAX_FIELD_BYTES = 64;
+    /** Longest part or serial number we accept, in bytes (the rule allows ASCII only: bytes = characters). */
+    public static final int MAX_FIELD_BYTES = Math.max(NodeIdRule.MAX_PART_NUMBER_CHARS, NodeIdRule.MAX_SERIAL_NUMBER_CHARS);
 
+    /** @throws IllegalArgumentException naming the offending id (safely quoted) if it breaks {@link NodeIdRule} */
     public NodeId {
-        Check.notNull(partNumber, "partNumber");
-        Check.notNull(serialNumber, "serialNumber");
-        Check.argument(!partNumber.isEmpty() && !serialNumber.isEmpty(), "node id fields must not be empty");
-        Check.argument(partNumber.getBytes(StandardCharsets.UTF_8).length <= MAX_FIELD_BYTES
-                && serialNumber.getBytes(StandardCharsets.UTF_8).length <= MAX_FIELD_BYTES,
-                "node id fields are limited to %d bytes", MAX_FIELD_BYTES);
-        Check.argument(partNumber.indexOf(':') < 0, "part number must not contain ':'");
+        Optional<String> problem = NodeIdRule.problem(partNumber, serialNumber);
+        if (problem.isPresent()) {
+            throw new IllegalArgumentException(problem.get());
+        }
     }
 
     /** Parses the {@link #toString()} form {@code part:serial}. */
     public static NodeId parse(String text) {
-        int colon = text.indexOf(':');
-        Check.argument(colon > 0 && colon < text.length() - 1, "node id must look like PART:SERIAL, got '%s'", text);
+        Optional<String> problem = NodeIdRule.problemOfText(text);
+        if (problem.isPresent()) {
+            throw new IllegalArgumentException(problem.get());
+        }
+        int colon = text.indexOf(NodeIdRule.SEPARATOR);
         return new NodeId(text.substring(0, colon), text.substring(colon + 1));
     }
 

@@ -47,6 +47,7 @@ class NodeIdTest {
         var e = assertThrows(IllegalArgumentException.class, () -> NodeId.parse("no-colon"));
         assertTrue(e.getMessage().contains("PART:SERIAL"));
         assertThrows(IllegalArgumentException.class, () -> new NodeId("", "x"));
+        assertThrows(IllegalArgumentException.class, () -> new NodeId("913-01", "s\u00e9rial"));
         assertThrows(IllegalArgumentException.class, () -> new NodeId("a".repeat(NodeId.MAX_FIELD_BYTES + 1), "x"));
     }
 }

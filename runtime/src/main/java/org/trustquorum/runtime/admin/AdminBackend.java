@@ -20,6 +20,9 @@ public interface AdminBackend {
     /** The Prometheus text of the node's metrics. */
     Future<String> metricsText();
 
+    /** What the node holds, for refusals that explain themselves and for vetting a reconfiguration's members. */
+    Future<NodeView> view();
+
     /** Counts one admin request. */
     void countRequest();
 }

@@ -142,23 +142,31 @@ public final class AdminProtocol {
      * closed here, whatever happens to the answer afterwards.
      */
     static Answer answer(ApiResponse response) {
+        return answer(response, null, null);
+    }
+
+    /**
+     * The HTTP answer for a node response to {@code asked}; an error's message names what
+     * {@code stored} (the answering node's view, or null if unknown) holds.
+     */
+    static Answer answer(ApiResponse response, ApiRequest asked, NodeView stored) {
         return switch (response) {
             case ApiResponse.Reconfigured r -> switch (r.result()) {
                 case Result.Ok<ReconfigureOutcome, NodeError.ReconfigureError> ok ->
                         ok(obj().put("outcome", ok.value().name()));
-                case Result.Err<ReconfigureOutcome, NodeError.ReconfigureError> err -> nodeError(err.error());
+                case Result.Err<ReconfigureOutcome, NodeError.ReconfigureError> err -> nodeError(err.error(), asked, stored);
             };
             case ApiResponse.Committed c -> switch (c.result()) {
                 case Result.Ok<CommitStatus, NodeError.CommitError> ok -> ok(obj().put("status", ok.value().name()));
-                case Result.Err<CommitStatus, NodeError.CommitError> err -> nodeError(err.error());
+                case Result.Err<CommitStatus, NodeError.CommitError> err -> nodeError(err.error(), asked, stored);
             };
             case ApiResponse.PreparedAndCommitted p -> switch (p.result()) {
                 case Result.Ok<CommitStatus, NodeError.PrepareAndCommitError> ok -> ok(obj().put("status", ok.value().name()));
-                case Result.Err<CommitStatus, NodeError.PrepareAndCommitError> err -> nodeError(err.error());
+                case Result.Err<CommitStatus, NodeError.PrepareAndCommitError> err -> nodeError(err.error(), asked, stored);
             };
             case ApiResponse.SecretLoaded s -> switch (s.result()) {
                 case Result.Ok<Optional<RackSecret>, NodeError.LoadSecretError> ok -> ok(secretView(ok.value()));
-                case Result.Err<Optional<RackSecret>, NodeError.LoadSecretError> err -> nodeError(err.error());
+                case Result.Err<Optional<RackSecret>, NodeError.LoadSecretError> err -> nodeError(err.error(), asked, stored);
             };
             case ApiResponse.StatusReport s -> ok(ApiJson.MAPPER.valueToTree(s.status()));
             case ApiResponse.SecretsCleared s -> ok(obj().put("cleared", true));
@@ -166,9 +174,9 @@ public final class AdminProtocol {
                 case Result.Ok<ProxyResult, ProxyError> ok -> switch (ok.value()) {
                     case ProxyResult.Commit c -> ok(obj().put("status", c.status().name()));
                     case ProxyResult.Status st -> ok(ApiJson.MAPPER.valueToTree(st.status()));
-                    case ProxyResult.Failed f -> nodeError(f.error());
+                    case ProxyResult.Failed f -> nodeError(f.error(), asked, null);
                 };
-                case Result.Err<ProxyResult, ProxyError> err -> proxyError(err.error());
+                case Result.Err<ProxyResult, ProxyError> err -> proxyError(err.error(), asked);
             };
             case ApiResponse.NetworkConfigUpdated n -> switch (n.result()) {
                 case Result.Ok<Long, NetworkConfigGossip.UpdateError> ok -> ok(obj().put("generation", ok.value()));
@@ -230,18 +238,35 @@ public final class AdminProtocol {
         };
     }
 
-    static Answer nodeError(NodeError e) {
-        return typed(statusOf(e), e, e.describe());
+    /** True if the response is the answering node's own error (not a proxied one). */
+    static boolean isNodeError(ApiResponse response) {
+        return switch (response) {
+            case ApiResponse.Reconfigured r -> !r.result().isOk();
+            case ApiResponse.Committed c -> !c.result().isOk();
+            case ApiResponse.PreparedAndCommitted p -> !p.result().isOk();
+            case ApiResponse.SecretLoaded s -> !s.result().isOk();
+            case ApiResponse.StatusReport s -> false;
+            case ApiResponse.SecretsCleared s -> false;
+            case ApiResponse.Proxied p -> false;
+            case ApiResponse.NetworkConfigUpdated n -> false;
+        };
     }
 
-    static Answer proxyError(ProxyError e) {
+    static Answer nodeError(NodeError e, ApiRequest asked, NodeView stored) {
+        return typed(statusOf(e), e, Refusals.describe(e, asked, stored));
+    }
+
+    static Answer proxyError(ProxyError e, ApiRequest asked) {
         return switch (e) {
-            case ProxyError.Inner inner -> nodeError(inner.error());
+            case ProxyError.Inner inner -> nodeError(inner.error(), asked, null);
             case ProxyError.Disconnected d -> typed(502, d, "no connection to " + d.destination()
                     + " (or it ended before the answer)");
-            case ProxyError.Busy b -> typed(503, b, "proxy queue full: " + b.which());
+            case ProxyError.Busy b -> typed(503, b, switch (b.which()) {
+                case LOCAL_QUEUE -> "this node already has as many proxied requests in flight as it allows; nothing was sent";
+                case CONNECTION_QUEUE -> "the queue of frames to the destination is full; nothing was sent";
+            });
             case ProxyError.Timeout t -> typed(504, t, "no answer within " + t.afterMs() + " ms");
-            case ProxyError.InvalidResponse i -> typed(502, i, "expected a " + i.expected() + " answer, got " + i.received());
+            case ProxyError.InvalidResponse i -> typed(502, i, "the destination answered with the wrong kind of result");
             case ProxyError.Shutdown s -> typed(503, s, "the node is shutting down");
         };
     }

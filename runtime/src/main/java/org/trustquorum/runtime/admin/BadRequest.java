@@ -24,8 +24,9 @@ public final class BadRequest extends Exception {
         this(400, "BadRequest", message);
     }
 
-    private static String capped(String message) {
-        if (message == null || message.length() <= MAX_MESSAGE_CHARS) {
+    private static String capped(String raw) {
+        String message = PlainText.scrub(raw);
+        if (message.length() <= MAX_MESSAGE_CHARS) {
             return message;
         }
         return message.substring(0, MAX_MESSAGE_CHARS - CUT.length()) + CUT;

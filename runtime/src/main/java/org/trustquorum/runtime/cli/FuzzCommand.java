@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tq fuzz decoder|admin --minutes M}: runs one of the Jazzer fuzz tests of
+ * {@code tq fuzz decoder|admin|node_id --minutes M}: runs one of the Jazzer fuzz tests of
  * {@code runtime/src/test} in fuzzing mode ({@code JAZZER_FUZZ=1}) for M minutes, through the
  * Maven wrapper (the fuzz tests live with the tests, and Jazzer writes what it finds next to their
  * committed inputs, where the regression run of {@code tq test} replays them from then on).
@@ -35,7 +35,8 @@ final class FuzzCommand implements Callable<Integer> {
     /** A fuzz target: its test class, its method (the inputs directory is named after both). */
     enum Target {
         DECODER("org.trustquorum.runtime.wire.WireFuzzTest", "decoder"),
-        ADMIN("org.trustquorum.runtime.admin.AdminFuzzTest", "admin");
+        ADMIN("org.trustquorum.runtime.admin.AdminFuzzTest", "admin"),
+        NODE_ID("org.trustquorum.runtime.admin.AdminFuzzTest", "nodeId");
 
         final String testClass;
         final String method;

@@ -51,6 +51,7 @@ public final class NodeMetrics {
     public final AtomicLong alarms = new AtomicLong();
     private final Map<ExitCause, AtomicLong> exits = new EnumMap<>(ExitCause.class);
     private final Map<ProxyOutcome, AtomicLong> proxyCompleted = new EnumMap<>(ProxyOutcome.class);
+    private final Map<HandshakeGuard.Failure, AtomicLong> handshakeFailuresByCause = new EnumMap<>(HandshakeGuard.Failure.class);
 
     public NodeMetrics() {
         for (ExitCause c : ExitCause.values()) {
@@ -59,6 +60,19 @@ public final class NodeMetrics {
         for (ProxyOutcome o : ProxyOutcome.values()) {
             proxyCompleted.put(o, new AtomicLong());
         }
+        for (HandshakeGuard.Failure f : HandshakeGuard.Failure.values()) {
+            handshakeFailuresByCause.put(f, new AtomicLong());
+        }
+    }
+
+    /** Counts a failed handshake: in the total and under its cause. */
+    void handshakeFailed(HandshakeGuard.Failure cause) {
+        handshakeFailures.incrementAndGet();
+        handshakeFailuresByCause.get(cause).incrementAndGet();
+    }
+
+    public long handshakeFailures(HandshakeGuard.Failure cause) {
+        return handshakeFailuresByCause.get(cause).get();
     }
 
     void exited(ExitCause cause) {
@@ -99,6 +113,11 @@ public final class NodeMetrics {
         counter(b, "tq_connections_established_total", "Connections whose TLS handshake completed.", label,
                 connectionsEstablished.get());
         counter(b, "tq_handshake_failures_total", "TLS handshakes refused or failed.", label, handshakeFailures.get());
+        header(b, "tq_handshake_failures_by_cause_total", "counter", "TLS handshakes refused or failed, by cause.");
+        for (Map.Entry<HandshakeGuard.Failure, AtomicLong> e : handshakeFailuresByCause.entrySet()) {
+            line(b, "tq_handshake_failures_by_cause_total", label + ",cause=\""
+                    + e.getKey().name().toLowerCase(java.util.Locale.ROOT) + "\"", e.getValue().get());
+        }
         header(b, "tq_connection_exits_total", "counter", "Connection exits by cause.");
         for (Map.Entry<ExitCause, AtomicLong> e : exits.entrySet()) {
             line(b, "tq_connection_exits_total", label + ",cause=\"" + e.getKey().name().toLowerCase(java.util.Locale.ROOT)

@@ -44,6 +44,7 @@ import org.trustquorum.core.model.Result;
 import org.trustquorum.core.msg.WireMsg;
 import org.trustquorum.runtime.admin.AdminBackend;
 import org.trustquorum.runtime.admin.AdminServer;
+import org.trustquorum.runtime.admin.NodeView;
 import org.trustquorum.runtime.tls.Certs;
 import org.trustquorum.runtime.wire.FrameDecodeException;
 import org.trustquorum.runtime.wire.FrameDecoder;
@@ -84,6 +85,8 @@ public final class NodeVerticle extends VerticleBase {
     private static final long LEDGER_WRITE_WARN_MS = 10_000;
 
     private static final long UNASSIGNED = -1;
+    /** Peer ids remembered as holders of a rack certificate (for vetting reconfigurations); more are not added. */
+    public static final int MAX_CERTIFIED_PEERS_REMEMBERED = 1_024;
 
     private final NodeSettings settings;
     private final Durability durability;
@@ -92,8 +95,10 @@ public final class NodeVerticle extends VerticleBase {
 
     // ---- event-loop state: touched only on this verticle's context ----
     private final MonotonicClock clock = new MonotonicClock();
+    private HandshakeGuard handshakes;
     private final Map<Long, Conn> conns = new HashMap<>();
     private final Map<Long, Promise<ApiResponse>> pendingReplies = new HashMap<>();
+    private final Set<NodeId> certifiedPeers = new java.util.TreeSet<>();
     private final ArrayDeque<Supplier<Step>> queue = new ArrayDeque<>();
     private NodeEngine engine;
     private WireCodec codec;
@@ -123,6 +128,8 @@ public final class NodeVerticle extends VerticleBase {
         NetSocket socket;
         NodeId peer;
         boolean established;
+        /** The handshake is over: established, or its failure counted (at most once). */
+        boolean handshakeOver;
         boolean exited;
         boolean paused;
         int unreportedFlushes;
@@ -149,6 +156,8 @@ public final class NodeVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         codec = new WireCodec();
+        handshakes = new HandshakeGuard(settings.id().toString(), metrics, clock::nowMs,
+                (delayMs, action) -> vertx.setTimer(Math.max(1, delayMs), id -> action.run()));
         upgradeOptions = settings.tls().serverUpgradeOptions();
         ledgerWorker = vertx.createSharedWorkerExecutor("tq-ledger-" + settings.id(), LEDGER_WORKER_THREADS,
                 LEDGER_WRITE_WARN_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -233,6 +242,9 @@ public final class NodeVerticle extends VerticleBase {
 
     private Future<Void> closeResources() {
         cancelTimer();
+        if (handshakes != null) {
+            handshakes.flush();
+        }
         for (Conn c : new ArrayList<>(conns.values())) {
             if (c.socket != null) {
                 c.socket.close();
@@ -380,6 +392,11 @@ public final class NodeVerticle extends VerticleBase {
             }
 
             @Override
+            public Future<NodeView> view() {
+                return inspect(e -> new NodeView(e.status(), e.state().configs(), certifiedPeers));
+            }
+
+            @Override
             public Future<String> metricsText() {
                 return inspect(e -> metrics.render(settings.id().toString(), gauges()));
             }
@@ -507,6 +524,10 @@ public final class NodeVerticle extends VerticleBase {
                     Conn conn = conns.get(c.incarnation());
                     if (conn != null) {
                         LOG.debug("{}: closing {}: {}", settings.id(), conn.describe(), c.cause());
+                        if (conn.inbound && !conn.established && c.cause() == ExitCause.INACTIVITY) {
+                            handshakeFailed(conn, HandshakeGuard.Failure.TIMEOUT, "not finished within "
+                                    + settings.limits().handshakeTimeoutMs() + " ms");
+                        }
                         exit(conn, c.cause());
                     }
                 }
@@ -605,6 +626,20 @@ public final class NodeVerticle extends VerticleBase {
         }
         metrics.connectionsAccepted.incrementAndGet();
         Conn c = new Conn(true, String.valueOf(socket.remoteAddress()));
+        HandshakeGuard.Admission admission = handshakes.admit(c, socket.remoteAddress().hostAddress());
+        if (!admission.admitted()) {
+            c.handshakeOver = true;
+            c.exited = true;
+            socket.close();
+            handshakes.failed(admission.refusal(), "a connection from " + c.remote, handshakes.pending()
+                    + " handshakes pending (at most " + HandshakeGuard.MAX_PENDING_PER_SOURCE + " per source, "
+                    + HandshakeGuard.MAX_PENDING_TOTAL + " in all)");
+            return;
+        }
+        if (admission.evicted() instanceof Conn victim) {
+            handshakeFailed(victim, HandshakeGuard.Failure.EVICTED, "made room for a connection from " + c.remote);
+            exit(victim, ExitCause.ABORTED);
+        }
         c.socket = socket;
         attachHandlers(c);
         submit(() -> {
@@ -624,8 +659,7 @@ public final class NodeVerticle extends VerticleBase {
                 return;
             }
             if (ar.failed()) {
-                metrics.handshakeFailures.incrementAndGet();
-                LOG.warn("{}: TLS handshake on {} failed: {}", settings.id(), c.describe(), rootMessage(ar.cause()));
+                handshakeFailed(c, HandshakeGuard.classify(ar.cause()), rootMessage(ar.cause()));
                 exit(c, ExitCause.ABORTED);
                 return;
             }
@@ -645,7 +679,11 @@ public final class NodeVerticle extends VerticleBase {
         conns.put(inc, c);
         client.connect(address.port(), address.host()).onComplete(ar -> guarded(c, () -> {
             if (ar.failed()) {
-                LOG.debug("{}: dial {} failed: {}", settings.id(), c.describe(), rootMessage(ar.cause()));
+                if (HandshakeGuard.isHandshakeError(ar.cause())) {
+                    handshakeFailed(c, HandshakeGuard.classify(ar.cause()), rootMessage(ar.cause()));
+                } else {
+                    LOG.debug("{}: dial {} failed: {}", settings.id(), c.describe(), rootMessage(ar.cause()));
+                }
                 exit(c, ExitCause.DIAL_FAILED);
                 return;
             }
@@ -675,15 +713,13 @@ public final class NodeVerticle extends VerticleBase {
         try {
             chain = c.socket.peerCertificates();
         } catch (SSLPeerUnverifiedException e) {
-            metrics.handshakeFailures.incrementAndGet();
-            LOG.debug("{}: {}: no authenticated peer: {}", settings.id(), c.describe(), e.getMessage());
+            handshakeFailed(c, HandshakeGuard.Failure.NO_NODE_ID, "no authenticated peer: " + e.getMessage());
             return null;
         }
         try {
             return Certs.peerIdFromChain(chain);
         } catch (CertificateException e) {
-            metrics.handshakeFailures.incrementAndGet();
-            LOG.warn("{}: refusing {}: its certificate names no node: {}", settings.id(), c.describe(), e.getMessage());
+            handshakeFailed(c, HandshakeGuard.Failure.NO_NODE_ID, "its certificate names no node: " + e.getMessage());
             return null;
         }
     }
@@ -691,6 +727,11 @@ public final class NodeVerticle extends VerticleBase {
     private void established(Conn c, NodeId peer) {
         c.peer = peer;
         c.established = true;
+        c.handshakeOver = true;
+        handshakes.finished(c);
+        if (certifiedPeers.size() < MAX_CERTIFIED_PEERS_REMEMBERED) {
+            certifiedPeers.add(peer);
+        }
         metrics.connectionsEstablished.incrementAndGet();
         LOG.info("{}: connected {}", settings.id(), c.describe());
         if (readingPaused) {
@@ -801,6 +842,10 @@ public final class NodeVerticle extends VerticleBase {
         if (c.exited) {
             return;
         }
+        if (c.inbound && !c.handshakeOver && cause != ExitCause.SHUTDOWN) {
+            handshakeFailed(c, HandshakeGuard.Failure.CLOSED, "ended with " + cause.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        handshakes.finished(c);
         c.exited = true;
         metrics.exited(cause);
         if (c.socket != null) {
@@ -813,6 +858,16 @@ public final class NodeVerticle extends VerticleBase {
             conns.remove(c.inc);
             return engine.step(new Input.ConnExited(c.inc, cause), now());
         });
+    }
+
+    /** Counts and logs the failed handshake of {@code c}, once; frees its slot. */
+    private void handshakeFailed(Conn c, HandshakeGuard.Failure cause, String detail) {
+        if (c.handshakeOver) {
+            return;
+        }
+        c.handshakeOver = true;
+        handshakes.finished(c);
+        handshakes.failed(cause, c.describe(), detail);
     }
 
     /** Runs a socket handler; if it throws, the connection ends with HANDLER_EXCEPTION and the node carries on. */

@@ -9,7 +9,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.nio.charset.StandardCharsets;
 import org.trustquorum.core.engine.ApiRequest;
+import org.trustquorum.core.model.NodeId;
+import org.trustquorum.core.model.NodeIdRule;
 
 /**
  * Coverage-guided fuzzing of the admin API's request layer ({@link AdminProtocol#parseBody}: JSON
@@ -18,7 +21,13 @@ import org.trustquorum.core.engine.ApiRequest;
  * <p>For every input: either a request comes out, of the kind the route carries, which the
  * client-side mapping turns back into a body that parses to the same request; or the refusal is
  * one of the documented ones (400 {@code MalformedJson}, 400 {@code BadRequest}, 413
- * {@code PayloadTooLarge}) with a message of bounded length. Nothing else may escape.
+ * {@code PayloadTooLarge}) with a message of bounded length, in printable ASCII and without a
+ * Java class, record or method name. Nothing else may escape. Seeds include the black-box probe's
+ * node ids (a Cyrillic look-alike, NUL, emoji, zero-width and bidirectional characters, empty and
+ * overlong parts).
+ *
+ * <p>{@link #nodeId} fuzzes the node id rule itself: any text either is a valid id (visible ASCII
+ * within the bounds, and its text form round-trips) or is refused with a printable message.
  *
  * <p>Input layout: byte 0 picks the route (modulo the number of routes that take a body), bytes
  * 1.. are the body. Without {@code JAZZER_FUZZ} this replays the committed inputs under
@@ -53,6 +62,7 @@ class AdminFuzzTest {
             assertFalse(refused.getMessage().isBlank());
             assertTrue(refused.getMessage().length() <= MAX_MESSAGE_CHARS,
                     "a refusal message of " + refused.getMessage().length() + " characters");
+            RefusalWordingTest.assertPlain(refused.getMessage());
             return;
         }
         assertNotNull(request);
@@ -62,5 +72,33 @@ class AdminFuzzTest {
         AdminProtocol.HttpCall back = AdminProtocol.toHttp(AdminProtocol.parseBody(route, again));
         assertEquals(call.method(), back.method());
         assertEquals(call.body(), back.body(), "what the client writes, the server reads back the same");
+        if (request instanceof ApiRequest.Reconfigure r) {
+            r.request().members().forEach(AdminFuzzTest::assertValidId);
+        }
+        if (request instanceof ApiRequest.Proxy p) {
+            assertValidId(p.destination());
+        }
+    }
+
+    private static void assertValidId(NodeId id) {
+        assertTrue(id.toString().chars().allMatch(c -> c >= '!' && c <= '~'), "an accepted id is visible ASCII");
+        assertTrue(id.toString().length() <= NodeIdRule.MAX_TEXT_CHARS);
+    }
+
+    /** Input: UTF-8 text (malformed sequences become U+FFFD) parsed as a node id. */
+    @FuzzTest(maxDuration = "10s")
+    void nodeId(byte[] input) {
+        String text = new String(input, StandardCharsets.UTF_8);
+        NodeId id;
+        try {
+            id = NodeId.parse(text);
+        } catch (IllegalArgumentException refused) {
+            assertTrue(refused.getMessage().chars().allMatch(c -> c >= ' ' && c <= '~'), "printable: " + refused.getMessage());
+            assertTrue(refused.getMessage().length() <= 4 * NodeIdRule.MAX_QUOTED_CHARS, "bounded message");
+            return;
+        }
+        assertValidId(id);
+        assertEquals(text, id.toString());
+        assertEquals(id, NodeId.parse(id.toString()));
     }
 }

@@ -43,9 +43,15 @@ class LedgerFaultProcessTest {
         try (ProcessCluster cluster = new ProcessCluster(dir.resolve("cluster"), ids, List.of())) {
             cluster.writeFiles();
             ProcessCluster.Child node = cluster.children().get(0);
-            cluster.start(node);
-            cluster.awaitHealthy(node);
-            // Alone, the node can still start coordinating: it persists its configuration and key share first.
+            for (ProcessCluster.Child c : cluster.children()) {
+                cluster.start(c);
+            }
+            for (ProcessCluster.Child c : cluster.children()) {
+                cluster.awaitHealthy(c);
+            }
+            // A coordinator only takes members it has seen a rack certificate of: let them connect first.
+            cluster.awaitMesh(cluster.children());
+            // The coordinator persists its configuration and key share before it sends anything.
             ApiResponse r = AdminClient.await(cluster.admin(node).call(new ApiRequest.Reconfigure(
                     new ReconfigureRequest(RACK, Epoch.of(1), Epoch.NONE, ids, Threshold.of(2)))));
             assertTrue(r instanceof ApiResponse.Reconfigured x && x.result().isOk(), String.valueOf(r));

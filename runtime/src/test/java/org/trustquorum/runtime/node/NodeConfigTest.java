@@ -76,6 +76,8 @@ class NodeConfigTest {
         IOException noKey = assertThrows(IOException.class,
                 () -> read(GOOD.replace(",\n  \"controlPlaneKey\": \"certs/control-plane.pub\"", "")));
         assertTrue(noKey.getMessage().contains("controlPlaneKey"), noKey.getMessage());
+        IOException lookAlike = assertThrows(IOException.class, () -> read(GOOD.replace("TQ-SLED:SN0001", "\u0422Q-SLED:SN0001")));
+        assertTrue(lookAlike.getMessage().contains("'id'") && lookAlike.getMessage().contains("U+0422"), lookAlike.getMessage());
         IOException badPort = assertThrows(IOException.class, () -> read(GOOD.replace("7002", "70000")));
         assertTrue(badPort.getMessage().contains("port"), badPort.getMessage());
     }

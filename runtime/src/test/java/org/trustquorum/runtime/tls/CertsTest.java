@@ -110,7 +110,7 @@ class CertsTest {
 
     @Test
     void idThatIsNotAPlainUriIsCarriedInTheCommonNameOnly() throws Exception {
-        NodeId odd = new NodeId("part with space", "sérial");
+        NodeId odd = new NodeId("part<x>", "serial|{1}");
         Certs.Issued issued = Certs.issueNode(Certs.newAuthority("ca"), odd);
         for (List<?> san : issued.certificate().getSubjectAlternativeNames()) {
             assertFalse(san.get(0).equals(GeneralName.uniformResourceIdentifier), "no URI SAN expected");
@@ -124,6 +124,23 @@ class CertsTest {
         CertificateException e = assertThrows(CertificateException.class, () -> Certs.peerIdFromCertificate(ca));
         assertTrue(e.getMessage().contains("not a node id"), e.getMessage());
         assertThrows(CertificateException.class, () -> Certs.peerIdFromChain(List.of()));
+    }
+
+    /** A certificate the CA signed for a look-alike or an id with a NUL names no node we accept. */
+    @Test
+    void commonNameOutsideTheIdRuleIsRejected() throws Exception {
+        Certs.Issued ca = Certs.newAuthority("ca");
+        for (String cn : List.of("\u0422Q-SLED:SN0002", "TQ-SLED:SN\u00000002", "TQ-SLED:\uD83D\uDCA3")) {
+            Instant now = Instant.now();
+            var b = new JcaX509v3CertificateBuilder(new X500Name("CN=ca"), BigInteger.TEN, Date.from(now),
+                    Date.from(now.plus(1, ChronoUnit.DAYS)), new org.bouncycastle.asn1.x500.X500NameBuilder()
+                            .addRDN(org.bouncycastle.asn1.x500.style.BCStyle.CN, cn).build(),
+                    ca.certificate().getPublicKey());
+            X509Certificate cert = new JcaX509CertificateConverter()
+                    .getCertificate(b.build(new JcaContentSignerBuilder(Certs.SIGNATURE_ALGORITHM).build(ca.key())));
+            CertificateException e = assertThrows(CertificateException.class, () -> Certs.peerIdFromCertificate(cert));
+            assertTrue(e.getMessage().contains("not a node id") && e.getMessage().contains("visible ASCII"), e.getMessage());
+        }
     }
 
     @Test

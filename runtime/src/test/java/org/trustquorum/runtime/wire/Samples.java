@@ -30,7 +30,7 @@ final class Samples {
     static final NodeId A = new NodeId("913-0000019", "BRM42220001");
     static final NodeId B = new NodeId("913-0000019", "BRM42220002");
     static final NodeId C = new NodeId("913-0000019", "BRM42220003");
-    static final NodeId D = new NodeId("913-0000023", "ünïcødé-serial");
+    static final NodeId D = new NodeId("913-0000023", "SN{odd|chars}~!xyz");
 
     static byte[] bytes(int length, int seed) {
         byte[] b = new byte[length];

@@ -224,6 +224,29 @@ class WireCodecHostileInputTest {
         assertTrue(e.getMessage().contains("epoch must not be null"), e.getMessage());
     }
 
+    /**
+     * A peer that writes node ids the rule refuses (a NUL, a Cyrillic look-alike, an emoji), each
+     * patched over a valid id of the same UTF-8 length in an honest payload: the frame is refused
+     * with the rule's message.
+     */
+    @Test
+    void nodeIdsOutsideTheRuleAreRefusedOnTheWire() {
+        String valid = Samples.D.serialNumber(); // 18 bytes
+        byte[] status = codec.encode(new WireMsg.ProxyResponse(5, new ProxyResult.Status(Samples.emptyStatus())));
+        for (String hostile : List.of("\u00fcn\u00efc\u00f8d\u00e9-serial", "SN{odd|chars}~!x\u0000z",
+                "SN{odd|chars}~\uD83D\uDCA3", "\u0405N{odd|chars}~!xy")) {
+            byte[] from = valid.getBytes(StandardCharsets.UTF_8);
+            byte[] to = hostile.getBytes(StandardCharsets.UTF_8);
+            assertEquals(from.length, to.length, hostile);
+            int at = indexOf(status, from);
+            assertTrue(at >= 0);
+            byte[] patched = status.clone();
+            System.arraycopy(to, 0, patched, at, to.length);
+            FrameDecodeException e = rejected(patched);
+            assertTrue(e.getMessage().contains("serial number") && e.getMessage().contains("visible ASCII"), e.getMessage());
+        }
+    }
+
     @Test
     void deeplyNestedInputIsRejectedWithoutExhaustingTheStack() {
         byte[] payload = new byte[FrameFormat.MAX_FRAME_BYTES];
