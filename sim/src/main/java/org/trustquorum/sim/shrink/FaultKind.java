@@ -35,6 +35,7 @@ enum FaultKind {
 
     /** A drawn rate is kept to a tenth per minute (as the generator draws it). */
     private static final double RATE_STEP = 10.0;
+    private static final long MAX_PERCENT = 100;
 
     private final String label;
     /** The entry type of an entry kind; null for a knob. */
@@ -104,6 +105,23 @@ enum FaultKind {
             return null;
         }
         return withMix(s, field, milder);
+    }
+
+    /**
+     * The schedule with every active percentage knob (slow handshakes, exits, ...) multiplied by
+     * {@code factor} (at most 100%); null if none is active. With fewer nodes there are fewer
+     * connections and calls for a per-connection chance to hit, so the shrinker tries fewer nodes
+     * with the chances raised to keep the expected number of such faults.
+     */
+    static Schedule compensated(Schedule s, double factor) {
+        Schedule out = s;
+        for (FaultKind k : values()) {
+            if (k.entryType == null && k.offValue == 0 && k.active(s)) {
+                long v = k.knob(s.mix());
+                out = withMix(out, k.field, Math.min(MAX_PERCENT, (long) Math.ceil(v * factor)));
+            }
+        }
+        return out == s ? null : out;
     }
 
     /** The labels of the kinds active in {@code s}. */

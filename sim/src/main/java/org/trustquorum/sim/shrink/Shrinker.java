@@ -165,9 +165,33 @@ public final class Shrinker {
         }
     }
 
-    /** Delta debugging over the nodes: drop a group of nodes, renumbering the rest. */
+    /**
+     * Fewer nodes: first only the initial configuration's members, then delta debugging over the
+     * nodes (drop a group, renumbering the rest). Each removal is tried as it is and, if that run
+     * does not fail, with the per-connection fault chances raised by the drop in connections.
+     */
     private void nodes() {
-        ddmin(() -> schedule().nodes(), removed -> ScheduleEdits.withoutNodes(schedule(), removed), "nodes");
+        boolean[] outsiders = new boolean[schedule().nodes()];
+        Arrays.fill(outsiders, true);
+        for (int i : schedule().initialMembers()) {
+            outsiders[i] = false;
+        }
+        for (Schedule candidate : withoutNodes(outsiders)) {
+            if (accept(candidate, "only the initial configuration's " + candidate.nodes() + " nodes left")) {
+                break;
+            }
+        }
+        ddmin(() -> schedule().nodes(), this::withoutNodes, "nodes");
+    }
+
+    private List<Schedule> withoutNodes(boolean[] removed) {
+        Schedule fewer = ScheduleEdits.withoutNodes(schedule(), removed);
+        if (fewer == null) {
+            return List.of();
+        }
+        double before = schedule().nodes() * (schedule().nodes() - 1.0);
+        Schedule raised = FaultKind.compensated(fewer, before / (fewer.nodes() * (fewer.nodes() - 1.0)));
+        return raised == null ? List.of(fewer) : List.of(fewer, raised);
     }
 
     /** Delta debugging over the entries. */
@@ -180,7 +204,7 @@ public final class Shrinker {
                     kept.add(es.get(i));
                 }
             }
-            return schedule().withEntries(kept);
+            return List.of(schedule().withEntries(kept));
         }, "entries");
     }
 
@@ -189,9 +213,9 @@ public final class Shrinker {
      * to one item per chunk); after a success start again from fewer chunks.
      *
      * @param size   how many items the current best schedule has
-     * @param remove the current best schedule without the items marked true (null if invalid)
+     * @param remove the current best schedule without the items marked true: candidates to try in order
      */
-    private void ddmin(IntSupplier size, Function<boolean[], Schedule> remove, String items) {
+    private void ddmin(IntSupplier size, Function<boolean[], List<Schedule>> remove, String items) {
         int n = 2;
         while (size.getAsInt() >= 1 && !boundHit) {
             int total = size.getAsInt();
@@ -202,10 +226,14 @@ public final class Shrinker {
                 int to = (i + 1) * total / chunks;
                 boolean[] removed = new boolean[total];
                 Arrays.fill(removed, from, to, true);
-                if (accept(remove.apply(removed), "removed " + (to - from) + " " + items + ", " + (total - (to - from))
-                        + " left")) {
+                String what = "removed " + (to - from) + " " + items + ", " + (total - (to - from)) + " left";
+                for (Schedule candidate : remove.apply(removed)) {
+                    if (!reduced && accept(candidate, what)) {
+                        reduced = true;
+                    }
+                }
+                if (reduced) {
                     n = Math.max(2, chunks - 1);
-                    reduced = true;
                     break;
                 }
             }
