@@ -3,6 +3,8 @@ package org.trustquorum.sim.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ./tq shrink-report}: how well shrinking works. For each mutant, finds its first failing
  * seeds, shrinks each, saves the shrunk run as a regression file, replays that file, and prints a
- * table: events to failure before and after, the median ratio, runs used, wall time. Exit 0 iff
+ * table: events to failure before and after, the median ratio, runs used, wall and CPU time. Exit 0 iff
  * every mutant had its failing seeds, every file replays with the original check, and the median
  * ratio over all shrunk runs is at most {@link #TARGET_RATIO_PERCENT}%.
  */
@@ -80,7 +82,7 @@ final class ShrinkReportCommand implements Callable<Integer> {
 
     /** One shrunk seed. */
     record Row(Mutation mutant, long seed, String check, long before, long after, int nodesAfter, int entriesAfter,
-            int runs, boolean boundHit, double wallSeconds, boolean replayed) {
+            int runs, boolean boundHit, double wallSeconds, double cpuSeconds, boolean replayed) {
         double ratio() {
             return (double) after / before;
         }
@@ -105,9 +107,10 @@ final class ShrinkReportCommand implements Callable<Integer> {
                 Row row = shrinkOne(m, failure, dir);
                 rows.add(row);
                 out.printf(Locale.ROOT, "%s seed %d: %s %d -> %d events (%.1f%%), %d nodes, %d entries, %d runs%s, "
-                        + "%.1f s, %s%n", m.cliName(), seed, row.check(), row.before(), row.after(), PERCENT * row.ratio(),
-                        row.nodesAfter(), row.entriesAfter(), row.runs(), row.boundHit() ? " (bound hit)" : "",
-                        row.wallSeconds(), row.replayed() ? "replays from its file" : "DOES NOT REPLAY from its file");
+                        + "%.1f s (%.1f s CPU), %s%n", m.cliName(), seed, row.check(), row.before(), row.after(),
+                        PERCENT * row.ratio(), row.nodesAfter(), row.entriesAfter(), row.runs(),
+                        row.boundHit() ? " (bound hit)" : "", row.wallSeconds(), row.cpuSeconds(),
+                        row.replayed() ? "replays from its file" : "DOES NOT REPLAY from its file");
                 out.flush();
             }
         }
@@ -140,16 +143,19 @@ final class ShrinkReportCommand implements Callable<Integer> {
         long seed = failure.seed();
         RunSpec original = RunSpec.generate(seed, nodes, faults, m);
         String check = failure.check();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         Shrinker.Outcome o = Shrinker.shrink(original, check, maxRuns, null);
         double wall = (System.nanoTime() - start) / NANOS_PER_SECOND;
+        double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / NANOS_PER_SECOND;
         Path file = dir.resolve(m.cliName() + "-seed-" + Long.toUnsignedString(seed) + ".json");
         try {
             RegressionFile.shrunk(m.cliName() + "-seed-" + Long.toUnsignedString(seed), original, o).write(file);
             RunResult again = new Simulation(RegressionFile.read(file).spec()).run();
             boolean replayed = check.equals(again.check()) && again.events() == o.after().events();
             return new Row(m, seed, check, o.before().events(), o.after().events(), o.after().nodes(),
-                    o.after().entries(), o.runs(), o.boundHit(), wall, replayed);
+                    o.after().entries(), o.runs(), o.boundHit(), wall, cpu, replayed);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -158,7 +164,7 @@ final class ShrinkReportCommand implements Callable<Integer> {
     /** Prints the Markdown table; true iff every mutant had its seeds, every file replayed and the target is met. */
     private boolean printTable(PrintWriter out, List<Mutation> which, List<Row> rows) {
         out.println();
-        out.println("| mutant | seeds | events before | events after | median ratio | runs | wall time |");
+        out.println("| mutant | seeds | events before | events after | median ratio | runs | wall time (CPU) |");
         out.println("| --- | --- | --- | --- | --- | --- | --- |");
         boolean ok = true;
         List<Double> allRatios = new ArrayList<>();
@@ -174,11 +180,11 @@ final class ShrinkReportCommand implements Callable<Integer> {
             List<Double> ratios = mine.stream().map(Row::ratio).toList();
             allRatios.addAll(ratios);
             double median = median(ratios);
-            out.printf(Locale.ROOT, "| `%s` | %s | %s | %s | %.1f%% | %s | %.1f s |%n", m.cliName(),
+            out.printf(Locale.ROOT, "| `%s` | %s | %s | %s | %.1f%% | %s | %.1f s (%.1f s) |%n", m.cliName(),
                     join(mine, r -> Long.toUnsignedString(r.seed())), join(mine, r -> String.format(Locale.ROOT, "%,d",
                             r.before())), join(mine, r -> String.format(Locale.ROOT, "%,d", r.after())),
                     PERCENT * median, join(mine, r -> r.runs() + (r.boundHit() ? "*" : "")),
-                    mine.stream().mapToDouble(Row::wallSeconds).sum());
+                    mine.stream().mapToDouble(Row::wallSeconds).sum(), mine.stream().mapToDouble(Row::cpuSeconds).sum());
         }
         out.println();
         long replayed = rows.stream().filter(Row::replayed).count();
