@@ -25,15 +25,15 @@ class ShrinkerTest {
 
     @Test
     void shrunkMutantRunsFailTheSameCheckInFarFewerEventsAndReplayFromTheirFiles(@TempDir Path dir) throws Exception {
-        // Two failing seeds that shrink within a second each (./tq shrink-report lists more).
-        for (RunSpec original : new RunSpec[] {swarm(11, Mutation.APPLY_STALE_EXIT),
-            swarm(7, Mutation.IGNORE_HANDLER_EXCEPTION_EXIT)}) {
+        // Two failing seeds that shrink in well under a second each (./tq shrink-report lists more).
+        for (RunSpec original : new RunSpec[] {swarm(12, Mutation.IGNORE_HANDLER_EXCEPTION_EXIT),
+            swarm(21, Mutation.TRACKER_NOT_CLEARED_ON_EXIT)}) {
             RunResult failing = new Simulation(original).run();
             assertFalse(failing.passed(), "the seed fails with its mutant");
             Shrinker.Outcome o = Shrinker.shrink(original, failing.check(), Shrinker.DEFAULT_MAX_RUNS, null);
 
             assertEquals(failing.events(), o.before().events());
-            assertTrue(o.after().events() * 5 < o.before().events(), () -> "events " + o.before() + " -> " + o.after());
+            assertTrue(o.after().events() * 10 <= o.before().events(), () -> "events " + o.before() + " -> " + o.after());
             assertTrue(o.after().nodes() < NODES, () -> "nodes: " + o.after());
             assertTrue(o.after().entries() < o.before().entries(), () -> "entries: " + o.after());
             assertTrue(o.after().virtualMs() < o.before().virtualMs(), () -> "virtual time: " + o.after());

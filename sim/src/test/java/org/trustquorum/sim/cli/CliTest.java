@@ -176,14 +176,14 @@ class CliTest {
 
     @Test
     void shrinkReportTabulatesShrunkRunsReplayedFromTheirFiles(@TempDir Path dir) throws Exception {
-        Ran r = run("shrink-report", "--mutant", "apply-stale-exit", "--first-seed", "11", "--failing-seeds", "1",
-                "--save-dir", dir.toString());
+        Ran r = run("shrink-report", "--mutant", "reproxy-request", "--failing-seeds", "1", "--save-dir",
+                dir.toString());
         assertEquals(0, r.exit(), r.out() + r.err());
-        assertTrue(r.out().contains("apply-stale-exit seed 11: stale-exit-ignored "), r.out());
-        assertTrue(r.out().contains("| `apply-stale-exit` | 11 | 1,401 | "), r.out());
+        assertTrue(r.out().contains("reproxy-request seed 1: proxy-request-has-call 1186 -> "), r.out());
+        assertTrue(r.out().contains("| `reproxy-request` | 1 | 1,186 | "), r.out());
         assertTrue(r.last().startsWith("1 shrunk runs, 1 replay from their files with the original check"), r.last());
         assertTrue(r.last().endsWith("target met"), r.last());
-        assertTrue(Files.exists(dir.resolve("apply-stale-exit-seed-11.json")));
+        assertTrue(Files.exists(dir.resolve("reproxy-request-seed-1.json")));
 
         // A mutant caught at the first prepare cannot lose 90% of its few events: the target is missed.
         Ran early = run("shrink-report", "--mutant", "reply-before-persist", "--failing-seeds", "1", "--save-dir",
