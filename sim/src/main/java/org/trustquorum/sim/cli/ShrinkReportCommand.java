@@ -106,8 +106,8 @@ final class ShrinkReportCommand implements Callable<Integer> {
                 long seed = failure.seed();
                 Row row = shrinkOne(m, failure, dir);
                 rows.add(row);
-                out.printf(Locale.ROOT, "%s seed %d: %s %d -> %d events (%.1f%%), %d nodes, %d entries, %d runs%s, "
-                        + "%.1f s (%.1f s CPU), %s%n", m.cliName(), seed, row.check(), row.before(), row.after(),
+                out.printf(Locale.ROOT, "%s seed %s: %s %d -> %d events (%.1f%%), %d nodes, %d entries, %d runs%s, "
+                        + "%.1f s (%.1f s CPU), %s%n", m.cliName(), Long.toUnsignedString(seed), row.check(), row.before(), row.after(),
                         PERCENT * row.ratio(), row.nodesAfter(), row.entriesAfter(), row.runs(),
                         row.boundHit() ? " (bound hit)" : "", row.wallSeconds(), row.cpuSeconds(),
                         row.replayed() ? "replays from its file" : "DOES NOT REPLAY from its file");
