@@ -202,6 +202,8 @@ public final class Simulation {
     private long cpTimerToken;
 
     private EngineCallRecorder recorder;
+    /** The run stops with {@code event-bound} after this many events ({@link #withEventLimit}). */
+    private long eventLimit = MAX_EVENTS;
     private SpecTrace specTrace;
     /** A tool watching the run (timeline, step debugger), or null. */
     private RunWatcher watcher;
@@ -295,6 +297,16 @@ public final class Simulation {
         return this;
     }
 
+    /**
+     * Ends the run with {@code event-bound} after {@code limit} events instead of {@link #MAX_EVENTS}
+     * (the shrinker stops a candidate once it is longer than the best run found); call before
+     * {@link #run()}. The run up to the limit is the same.
+     */
+    public Simulation withEventLimit(long limit) {
+        this.eventLimit = Math.min(limit, MAX_EVENTS);
+        return this;
+    }
+
     /** Records every engine call of the run (benchmarks only); call before {@link #run()}. */
     public Simulation recordEngineCalls(EngineCallRecorder r) {
         this.recorder = r;
@@ -313,8 +325,8 @@ public final class Simulation {
                     throw Liveness.notConverged(now - livenessStartMs, "nothing left to happen");
                 }
                 now = ev.at;
-                if (++events > MAX_EVENTS) {
-                    throw EventBound.exceeded(MAX_EVENTS, now);
+                if (++events > eventLimit) {
+                    throw EventBound.exceeded(eventLimit, now);
                 }
                 dispatch(ev);
             }

@@ -294,9 +294,12 @@ final class ReplayCommand implements Callable<Integer> {
             out.flush();
         });
         Schedule sch = o.spec().schedule();
-        out.println("shrink: " + o.entriesBefore() + " -> " + sch.entries().size() + " entries, safety phase "
-                + o.safetyBeforeMs() + " -> " + sch.mix().safetyMs() + " ms, " + failing.events() + " -> "
-                + o.result().events() + " events, " + o.runs() + " runs");
+        out.println("shrink: before: " + o.before().describe());
+        out.println("shrink: after:  " + o.after().describe());
+        out.println("shrink: " + o.runs() + " runs" + (o.boundHit() ? "; stopped by the bound of " + maxRuns
+                + " runs (--max-runs), a larger budget may shrink further" : ", no smaller candidate left"));
+        out.println("shrunk run: initial configuration " + sch.initialMembers() + ", threshold "
+                + sch.initialThreshold() + ", safety phase " + sch.mix().safetyMs() + " ms");
         out.println("shrunk schedule:");
         for (Entry e : sch.entries()) {
             out.println("  " + e);
@@ -309,8 +312,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         String name = save != null ? save : "seed-" + Long.toUnsignedString(s.seed()) + "-" + failing.check()
                 + (s.mutant() == Mutation.NONE ? "" : "-" + s.mutant().cliName());
-        RegressionFile file = new RegressionFile(name, "shrunk from " + SimMain.replayCommand(s.seed(),
-                sch.nodes(), s.profile(), s.mutant()) + "; fails " + failing.check(), o.spec(), failing.check());
+        RegressionFile file = RegressionFile.shrunk(name, s, o);
         Path dir = saveDir != null ? saveDir : Path.of(REGRESSION_DIR);
         Path target = dir.resolve(name + ".json");
         if (save != null) {

@@ -24,10 +24,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Entry point of {@code ./tq sim}, {@code ./tq replay} and {@code ./tq bench sim}. */
+/** Entry point of {@code ./tq sim}, {@code ./tq replay}, {@code ./tq shrink-report} and {@code ./tq bench sim}. */
 @Command(name = "tq", mixinStandardHelpOptions = true, version = "tq simulator 0.1",
         description = "The trust quorum deterministic simulator.",
-        subcommands = {SimMain.SimCommand.class, ReplayCommand.class, BenchCommand.class})
+        subcommands = {SimMain.SimCommand.class, ReplayCommand.class, ShrinkReportCommand.class, BenchCommand.class})
 public final class SimMain implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;

@@ -20,6 +20,15 @@ import org.trustquorum.sim.json.Json;
  */
 public record RegressionFile(String name, String description, RunSpec spec, String expectedCheck) {
 
+    /** The file for a shrunk run: it must fail the check {@code original} failed, with its mutant. */
+    public static RegressionFile shrunk(String name, RunSpec original, Shrinker.Outcome o) {
+        String from = SimMain.replayCommand(original.seed(), original.schedule().nodes(), original.profile(),
+                original.mutant());
+        String check = o.result().check();
+        return new RegressionFile(name, "shrunk from " + from + " (" + o.before().events() + " -> "
+                + o.after().events() + " events to failure); fails " + check, o.spec(), check);
+    }
+
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);

@@ -84,7 +84,7 @@ public final class ScheduleCodec {
         return new Schedule(nodes, mix, initial, threshold, entries);
     }
 
-    private static Map<String, Object> recordToJson(Record r) {
+    static Map<String, Object> recordToJson(Record r) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (RecordComponent rc : r.getClass().getRecordComponents()) {
             try {
@@ -103,7 +103,7 @@ public final class ScheduleCodec {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static <T> T recordFromJson(Class<T> c, Map<String, Object> m) {
+    static <T> T recordFromJson(Class<T> c, Map<String, Object> m) {
         RecordComponent[] rcs = c.getRecordComponents();
         Class<?>[] types = new Class<?>[rcs.length];
         Object[] args = new Object[rcs.length];

@@ -1,36 +1,64 @@
 package org.trustquorum.sim.shrink;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.trustquorum.sim.RunResult;
 import org.trustquorum.sim.RunSpec;
 import org.trustquorum.sim.Simulation;
+import org.trustquorum.sim.check.EventBound;
 import org.trustquorum.sim.scenario.Entry;
 import org.trustquorum.sim.scenario.Schedule;
 
 /**
- * Reduces a failing run to a shorter one that fails the same check. The run is a function of
- * (seed, schedule), so a candidate is just an edited schedule: delta debugging removes entries
- * (halves, quarters, ... single entries), the safety phase is cut right after the last entry that
- * is left, and entries are simplified one by one (milder crash points, shorter outages). A
- * candidate is kept when its run fails with the same check.
+ * Reduces a failing run to a shorter one that fails the same check. The objective is the run's
+ * {@link RunSize}: events to the failure, then schedule entries, then virtual time. A candidate is
+ * kept only when it fails with the same check and is strictly smaller in that order.
+ *
+ * <p>A run is a function of (seed, schedule, mutant), so a candidate is an edited schedule. Each
+ * pass tries, in order: cutting the safety phase after the failure; switching each fault kind off,
+ * then making it milder; fewer nodes (delta debugging over the nodes, renumbering the entries);
+ * fewer entries (delta debugging); entries pulled earlier and the gaps between them closed; a
+ * smaller initial configuration and threshold; simpler entries. Passes repeat until one changes
+ * nothing or the budget of runs is spent. Network timing is drawn from the seed for each
+ * candidate, so every edit can move it; the search stays deterministic (same input, same result).
  */
 public final class Shrinker {
     /** Default budget of candidate runs. */
     public static final int DEFAULT_MAX_RUNS = 600;
     /** The safety phase is never cut below this. */
     public static final long MIN_SAFETY_MS = 1_000;
+    /** A move earlier is halved down to this before it is given up. */
+    public static final long MIN_MOVE_MS = 50;
 
     private final String check;
     private final int maxRuns;
     private final Consumer<String> progress;
+    /** Every schedule already run, with its result (a candidate seen again costs no run). */
+    private final Map<Schedule, RunResult> tried = new HashMap<>();
     private int runs;
-    private RunResult lastFailure;
+    private boolean boundHit;
+    private RunSpec best;
+    private RunResult bestResult;
+    private RunSize bestSize;
 
-    /** The result of shrinking: the smallest failing spec found and its run. */
-    public record Outcome(RunSpec spec, RunResult result, int runs, int entriesBefore, long safetyBeforeMs) {}
+    /**
+     * The result of shrinking.
+     *
+     * @param spec   the smallest failing run found
+     * @param result its run
+     * @param runs   candidate runs used (the original run included)
+     * @param before the original run's size
+     * @param after  the shrunk run's size
+     * @param boundHit true if the budget of runs stopped the search before it converged
+     */
+    public record Outcome(RunSpec spec, RunResult result, int runs, RunSize before, RunSize after, boolean boundHit) {}
 
     private Shrinker(String check, int maxRuns, Consumer<String> progress) {
         this.check = check;
@@ -38,204 +66,234 @@ public final class Shrinker {
         this.progress = progress;
     }
 
-    /** Shrinks {@code failing}, whose run fails {@code check}. */
+    /** Shrinks {@code failing}, whose run fails {@code check}, within {@code maxRuns} runs. */
     public static Outcome shrink(RunSpec failing, String check, int maxRuns, Consumer<String> progress) {
         Shrinker s = new Shrinker(Objects.requireNonNull(check), maxRuns, progress);
         return s.run(failing);
     }
 
     private Outcome run(RunSpec start) {
-        int before = start.schedule().entries().size();
-        long safetyBefore = start.schedule().mix().safetyMs();
-        RunSpec best = start;
-        if (!fails(best)) {
+        runs++;
+        RunResult first = new Simulation(start).run();
+        if (!check.equals(first.check())) {
             throw new IllegalArgumentException("the run to shrink does not fail " + check);
         }
-        RunResult bestResult = lastFailure;
-        boolean changed = true;
-        while (changed && runs < maxRuns) {
-            changed = false;
-            RunSpec cut = cutSafety(best, bestResult);
-            if (cut != best) {
-                best = cut;
-                bestResult = lastFailure;
-                changed = true;
-            }
-            RunSpec dd = ddmin(best);
-            if (dd != best) {
-                best = dd;
-                bestResult = lastFailure;
-                changed = true;
-            }
-            RunSpec simple = simplify(best);
-            if (simple != best) {
-                best = simple;
-                bestResult = lastFailure;
-                changed = true;
+        best = start;
+        bestResult = first;
+        bestSize = RunSize.of(start, first);
+        tried.put(start.schedule(), first);
+        RunSize before = bestSize;
+        while (!boundHit) {
+            RunSize passStart = bestSize;
+            cutSafety();
+            faultKinds();
+            nodes();
+            entries();
+            times();
+            initialConfiguration();
+            simplify();
+            if (bestSize.equals(passStart)) {
+                break;
             }
         }
-        if (bestResult == null) {
-            bestResult = new Simulation(best).run();
-        }
-        return new Outcome(best, bestResult, runs, before, safetyBefore);
+        return new Outcome(best, bestResult, runs, before, bestSize, boundHit);
     }
 
-    private boolean fails(RunSpec spec) {
-        if (runs >= maxRuns) {
+    /** Runs {@code candidate} (unless null or seen) and keeps it if it is a smaller run failing the check. */
+    private boolean accept(Schedule candidate, String what) {
+        if (candidate == null) {
             return false;
         }
-        runs++;
-        RunResult r = new Simulation(spec).run();
-        boolean same = check.equals(r.check());
-        if (same) {
-            lastFailure = r;
+        RunResult r = tried.get(candidate);
+        if (r == null) {
+            if (runs >= maxRuns) {
+                boundHit = true;
+                return false;
+            }
+            runs++;
+            // A candidate longer than the best run cannot be kept: stop it there (best only shrinks,
+            // so a stopped candidate stays useless and may be remembered as it is). Not when the
+            // failure to keep is that bound itself.
+            Simulation sim = new Simulation(best.withSchedule(candidate));
+            r = (EventBound.NAME.equals(check) ? sim : sim.withEventLimit(bestSize.events())).run();
+            tried.put(candidate, r);
         }
-        return same;
+        RunSpec spec = best.withSchedule(candidate);
+        RunSize size = RunSize.of(spec, r);
+        if (!check.equals(r.check()) || size.compareTo(bestSize) >= 0) {
+            return false;
+        }
+        best = spec;
+        bestResult = r;
+        bestSize = size;
+        note(what);
+        return true;
+    }
+
+    private Schedule schedule() {
+        return best.schedule();
     }
 
     /**
-     * Ends the safety phase right after the failure (everything before the heal is unchanged, so a
-     * failure inside the safety phase stays put), or else right after the last entry.
+     * Ends the safety phase right after the failure (the run up to the failure is unchanged), or
+     * else right after the last entry.
      */
-    private RunSpec cutSafety(RunSpec spec, RunResult failure) {
-        Schedule s = spec.schedule();
+    private void cutSafety() {
+        Schedule s = schedule();
         List<Entry> es = s.entries();
         long last = es.isEmpty() ? 0 : es.get(es.size() - 1).atMs();
-        long[] targets = {Math.max(MIN_SAFETY_MS, Math.max(last, failure.failedAtMs()) + 1),
+        long[] targets = {Math.max(MIN_SAFETY_MS, Math.max(last, bestResult.failedAtMs()) + 1),
             Math.max(MIN_SAFETY_MS, last + 1)};
         for (long target : targets) {
-            if (target < s.mix().safetyMs()) {
-                RunSpec c = spec.withSchedule(s.withSafetyMs(target));
-                if (fails(c)) {
-                    note("safety phase cut to " + target + " ms");
-                    return c;
-                }
+            if (target < schedule().mix().safetyMs()) {
+                accept(schedule().withSafetyMs(target), "safety phase cut to " + target + " ms");
             }
         }
-        return spec;
     }
 
-    /** Classic delta debugging over the entries (complements of n chunks, n doubling). */
-    private RunSpec ddmin(RunSpec spec) {
-        List<Entry> entries = new ArrayList<>(spec.schedule().entries());
-        RunSpec best = spec;
+    /** Each fault kind off; then each kind still on at a lower rate, as long as that helps. */
+    private void faultKinds() {
+        for (FaultKind k : FaultKind.values()) {
+            if (k.active(schedule())) {
+                accept(k.off(schedule()), k.label() + " off");
+            }
+        }
+        for (FaultKind k : FaultKind.values()) {
+            while (k.active(schedule()) && accept(k.milder(schedule()), k.label() + " milder")) {
+                // keep lowering while each step still fails and shrinks the run
+            }
+        }
+    }
+
+    /**
+     * Fewer nodes: first only the initial configuration's members, then delta debugging over the
+     * nodes (drop a group, renumbering the rest). Each removal is tried as it is and, if that run
+     * does not fail, with the per-connection fault chances raised by the drop in connections.
+     */
+    private void nodes() {
+        boolean[] outsiders = new boolean[schedule().nodes()];
+        Arrays.fill(outsiders, true);
+        for (int i : schedule().initialMembers()) {
+            outsiders[i] = false;
+        }
+        for (Schedule candidate : withoutNodes(outsiders)) {
+            if (accept(candidate, "only the initial configuration's " + candidate.nodes() + " nodes left")) {
+                break;
+            }
+        }
+        ddmin(() -> schedule().nodes(), this::withoutNodes, "nodes");
+    }
+
+    private List<Schedule> withoutNodes(boolean[] removed) {
+        Schedule fewer = ScheduleEdits.withoutNodes(schedule(), removed);
+        if (fewer == null) {
+            return List.of();
+        }
+        double before = schedule().nodes() * (schedule().nodes() - 1.0);
+        Schedule raised = FaultKind.compensated(fewer, before / (fewer.nodes() * (fewer.nodes() - 1.0)));
+        return raised == null ? List.of(fewer) : List.of(fewer, raised);
+    }
+
+    /** Delta debugging over the entries. */
+    private void entries() {
+        ddmin(() -> schedule().entries().size(), removed -> {
+            List<Entry> kept = new ArrayList<>();
+            List<Entry> es = schedule().entries();
+            for (int i = 0; i < es.size(); i++) {
+                if (!removed[i]) {
+                    kept.add(es.get(i));
+                }
+            }
+            return List.of(schedule().withEntries(kept));
+        }, "entries");
+    }
+
+    /**
+     * Classic delta debugging: try removing each of n chunks of the items (n = 2, then doubling up
+     * to one item per chunk); after a success start again from fewer chunks.
+     *
+     * @param size   how many items the current best schedule has
+     * @param remove the current best schedule without the items marked true: candidates to try in order
+     */
+    private void ddmin(IntSupplier size, Function<boolean[], List<Schedule>> remove, String items) {
         int n = 2;
-        while (entries.size() >= 1 && runs < maxRuns) {
-            int size = entries.size();
-            int chunks = Math.min(n, size);
+        while (size.getAsInt() >= 1 && !boundHit) {
+            int total = size.getAsInt();
+            int chunks = Math.min(n, total);
             boolean reduced = false;
-            for (int i = 0; i < chunks && runs < maxRuns; i++) {
-                int from = i * size / chunks;
-                int to = (i + 1) * size / chunks;
-                List<Entry> complement = new ArrayList<>(entries.subList(0, from));
-                complement.addAll(entries.subList(to, size));
-                RunSpec c = spec.withSchedule(spec.schedule().withEntries(complement));
-                if (fails(c)) {
-                    entries = complement;
-                    spec = c;
-                    best = c;
+            for (int i = 0; i < chunks && !boundHit; i++) {
+                int from = i * total / chunks;
+                int to = (i + 1) * total / chunks;
+                boolean[] removed = new boolean[total];
+                Arrays.fill(removed, from, to, true);
+                String what = "removed " + (to - from) + " " + items + ", " + (total - (to - from)) + " left";
+                for (Schedule candidate : remove.apply(removed)) {
+                    if (!reduced && accept(candidate, what)) {
+                        reduced = true;
+                    }
+                }
+                if (reduced) {
                     n = Math.max(2, chunks - 1);
-                    reduced = true;
-                    note("removed " + (to - from) + " entries, " + entries.size() + " left");
                     break;
                 }
             }
             if (!reduced) {
-                if (chunks >= size) {
-                    break;
+                if (chunks >= total) {
+                    return;
                 }
-                n = Math.min(size, 2 * chunks);
+                n = Math.min(total, 2 * chunks);
             }
         }
-        return best;
     }
 
-    /** Tries a simpler version of each entry. */
-    private RunSpec simplify(RunSpec spec) {
-        List<Entry> entries = new ArrayList<>(spec.schedule().entries());
-        RunSpec best = spec;
-        for (int i = 0; i < entries.size() && runs < maxRuns; i++) {
-            for (Entry simpler : simpler(entries.get(i))) {
-                List<Entry> candidate = new ArrayList<>(entries);
+    /** The whole schedule pulled earlier, then each gap between entries closed (fully, else halved). */
+    private void times() {
+        for (int i = 0; i < schedule().entries().size() && !boundHit; i++) {
+            for (long delta = ScheduleEdits.gapBefore(schedule(), i); delta >= MIN_MOVE_MS; delta /= 2) {
+                String what = i == 0 ? "entries pulled " + delta + " ms earlier"
+                        : "gap before entry " + i + " closed by " + delta + " ms";
+                if (accept(ScheduleEdits.earlier(schedule(), i, delta), what)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Each initial member out (keeping at least the minimum), then a lower threshold. */
+    private void initialConfiguration() {
+        for (int i = schedule().initialMembers().size() - 1; i >= 0 && !boundHit; i--) {
+            List<Integer> members = new ArrayList<>(schedule().initialMembers());
+            if (i >= members.size()) {
+                continue;
+            }
+            int gone = members.remove(i);
+            int k = Math.min(schedule().initialThreshold(), members.size() - 1);
+            accept(ScheduleEdits.withInitial(schedule(), members, k), "node " + gone + " out of the initial configuration");
+        }
+        for (int k = ScheduleEdits.MIN_THRESHOLD; k < schedule().initialThreshold() && !boundHit; k++) {
+            if (accept(ScheduleEdits.withInitial(schedule(), schedule().initialMembers(), k),
+                    "initial threshold " + k)) {
+                break;
+            }
+        }
+    }
+
+    /** A simpler version of each entry. */
+    private void simplify() {
+        for (int i = 0; i < schedule().entries().size() && !boundHit; i++) {
+            for (Entry simpler : EntryEdits.simpler(schedule().entries().get(i))) {
+                List<Entry> candidate = new ArrayList<>(schedule().entries());
                 candidate.set(i, simpler);
-                RunSpec c = best.withSchedule(best.schedule().withEntries(candidate));
-                if (fails(c)) {
-                    entries = candidate;
-                    best = c;
-                    note("simplified entry " + i + " to " + simpler);
+                if (accept(schedule().withEntries(candidate), "simplified entry " + i + " to " + simpler)) {
                     break;
                 }
             }
         }
-        return best;
-    }
-
-    private static List<Entry> simpler(Entry e) {
-        List<Entry> out = new ArrayList<>();
-        switch (e) {
-            case Entry.Crash c -> {
-                if (c.point() != Entry.CrashPoint.BETWEEN_EVENTS) {
-                    out.add(new Entry.Crash(c.atMs(), c.node(), c.downMs(), Entry.CrashPoint.BETWEEN_EVENTS));
-                }
-                if (c.point() == Entry.CrashPoint.TORN_PERSIST) {
-                    out.add(new Entry.Crash(c.atMs(), c.node(), c.downMs(), Entry.CrashPoint.AFTER_PERSIST));
-                }
-                if (c.downMs() > 200) {
-                    out.add(new Entry.Crash(c.atMs(), c.node(), c.downMs() / 2, c.point()));
-                }
-            }
-            case Entry.CrashControlPlane c -> {
-                if (c.downMs() > 200) {
-                    out.add(new Entry.CrashControlPlane(c.atMs(), c.downMs() / 2));
-                }
-            }
-            case Entry.Partition p -> {
-                if (p.durationMs() > 200) {
-                    out.add(new Entry.Partition(p.atMs(), p.a(), p.b(), p.durationMs() / 2));
-                }
-                out.add(new Entry.AbortConnection(p.atMs(), p.a(), p.b()));
-            }
-            case Entry.OneWayPartition p -> {
-                if (p.durationMs() > 200) {
-                    out.add(new Entry.OneWayPartition(p.atMs(), p.from(), p.to(), p.durationMs() / 2));
-                }
-            }
-            case Entry.Isolate p -> {
-                if (p.durationMs() > 200) {
-                    out.add(new Entry.Isolate(p.atMs(), p.node(), p.durationMs() / 2));
-                }
-            }
-            case Entry.Stall s -> {
-                if (s.durationMs() > 200) {
-                    out.add(new Entry.Stall(s.atMs(), s.from(), s.to(), s.durationMs() / 2));
-                }
-            }
-            case Entry.Freeze f -> {
-                if (f.durationMs() > 200) {
-                    out.add(new Entry.Freeze(f.atMs(), f.node(), f.durationMs() / 2));
-                }
-            }
-            case Entry.LoadSecret l -> {
-                if (l.olderEpoch()) {
-                    out.add(new Entry.LoadSecret(l.atMs(), l.node(), false));
-                }
-            }
-            case Entry.Reconfigure r -> { }
-            case Entry.ReconfigureTo r -> { }
-            case Entry.ClearSecrets c -> { }
-            case Entry.AbortReconfiguration a -> { }
-            case Entry.ProxyStatus p -> { }
-            case Entry.UpdateNetworkConfig u -> { }
-            case Entry.OperatorCommit o -> { }
-            case Entry.AbortConnection a -> { }
-            case Entry.HandlerException h -> { }
-        }
-        return out;
     }
 
     private void note(String what) {
         if (progress != null) {
-            progress.accept("shrink: " + what + " (" + runs + " runs)");
+            progress.accept("shrink: " + what + " -> " + bestSize.events() + " events (" + runs + " runs)");
         }
     }
 }

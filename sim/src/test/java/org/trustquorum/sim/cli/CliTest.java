@@ -160,6 +160,9 @@ class CliTest {
         Ran r = run("replay", "--seed", "1", "--mutant", "reply-before-persist", "--shrink", "--save", "example",
                 "--save-dir", dir.toString(), "--max-runs", "80");
         assertEquals(1, r.exit());
+        assertTrue(r.out().contains("shrink: before: "), r.out());
+        assertTrue(r.out().matches("(?s).*shrink: after:  \\d+ events to failure, \\d+ nodes, \\d+ entries, \\d+ fault kinds.*"),
+                r.out());
         Path file = dir.resolve("example.json");
         RegressionFile reg = RegressionFile.read(file);
         assertEquals("acked-prepare-durable", reg.expectedCheck());
@@ -169,5 +172,23 @@ class CliTest {
         assertTrue(again.out().contains("outcome: FAILED acked-prepare-durable"));
         Ran honest = run("replay", "--schedule", file.toString(), "--mutant", "none");
         assertEquals(0, honest.exit(), honest.out());
+    }
+
+    @Test
+    void shrinkReportTabulatesShrunkRunsReplayedFromTheirFiles(@TempDir Path dir) throws Exception {
+        Ran r = run("shrink-report", "--mutant", "reproxy-request", "--failing-seeds", "1", "--save-dir",
+                dir.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("reproxy-request seed 1: proxy-request-has-call 1186 -> "), r.out());
+        assertTrue(r.out().contains("| `reproxy-request` | 1 | 1,186 | "), r.out());
+        assertTrue(r.last().startsWith("1 shrunk runs, 1 replay from their files with the original check"), r.last());
+        assertTrue(r.last().endsWith("target met"), r.last());
+        assertTrue(Files.exists(dir.resolve("reproxy-request-seed-1.json")));
+
+        // A mutant caught at the first prepare cannot lose 90% of its few events: the target is missed.
+        Ran early = run("shrink-report", "--mutant", "reply-before-persist", "--failing-seeds", "1", "--save-dir",
+                dir.toString());
+        assertEquals(1, early.exit(), early.out());
+        assertTrue(early.last().endsWith("TARGET MISSED"), early.last());
     }
 }
