@@ -73,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
             RunSpec s = RunSpec.generate(firstSeed - warmup + i, run.nodes, run.faults, run.mutant);
             EngineCallRecorder rec = new EngineCallRecorder();
             new Simulation(s).recordEngineCalls(rec).run();
-            replayRaw(s, rec.calls());
+            sink += EngineCallRecorder.replay(s, rec.calls());
             new Simulation(s).run();
         }
         long simCpu = 0;
@@ -93,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
             new Simulation(s).recordEngineCalls(rec).run();
             engineCalls += rec.calls().size();
             long c1 = cpu();
-            replayRaw(s, rec.calls());
+            sink += EngineCallRecorder.replay(s, rec.calls());
             rawCpu += cpu() - c1;
         }
         double simSec = simCpu / 1e9;
@@ -156,29 +156,5 @@ final class BenchCommand implements Callable<Integer> {
 
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
-    }
-
-    /** Feeds the recorded calls to fresh engines: step and nextDeadlineMs, as any driver must. */
-    private void replayRaw(RunSpec s, List<EngineCallRecorder.Call> calls) {
-        int n = s.schedule().nodes();
-        NodeEngine[] engines = new NodeEngine[n];
-        EngineLimits limits = s.schedule().mix().engineLimits();
-        long acc = 0;
-        for (EngineCallRecorder.Call c : calls) {
-            switch (c.kind()) {
-                case EngineCallRecorder.BOOT -> engines[c.node()] = new NodeEngine(Simulation.nodeId(c.node()),
-                        Simulation.address(c.node()), c.loaded(), limits,
-                        Streams.stream(s.seed(), Streams.NODE, c.node(), c.life()), s.mutant());
-                case EngineCallRecorder.STEP -> {
-                    Step st = engines[c.node()].step(c.input(), c.nowMs());
-                    acc += st.afterPersist().size() + engines[c.node()].nextDeadlineMs();
-                }
-                default -> {
-                    NodeEngine.Accepted a = engines[c.node()].acceptInbound(c.nowMs());
-                    acc += a.incarnation() + engines[c.node()].nextDeadlineMs();
-                }
-            }
-        }
-        sink += acc;
     }
 }
