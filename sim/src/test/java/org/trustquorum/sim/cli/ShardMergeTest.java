@@ -118,6 +118,35 @@ class ShardMergeTest {
         assertTrue(index.contains("shard 0/2") && index.contains("shard 1/2"), index);
     }
 
+    @Test
+    void theKubernetesJobRunsEveryShardOnceWithValidOptions() throws Exception {
+        String job = Files.readString(Path.of("..", "deploy", "k8s", "sim-campaign.yaml"));
+        assertTrue(job.contains("completionMode: Indexed"), "an Indexed Job gives each pod JOB_COMPLETION_INDEX");
+        String completions = value(job, "completions: ");
+        assertEquals(completions, value(job, "parallelism: "));
+        assertTrue(job.contains("- name: SHARDS\n              value: \"" + completions + "\""),
+                "SHARDS must equal completions");
+        // The shard command, with the variables the pod would have, is accepted by ./tq sim.
+        int start = job.indexOf("./tq sim ", job.indexOf("args:"));
+        String cmd = job.substring(start, job.indexOf(";", start))
+                .replace("$SEEDS", "8").replace("$FIRST_SEED", "1").replace("$JOB_COMPLETION_INDEX", "3")
+                .replace("$SHARDS", completions).replace("\"", "").replace("/results/", "/tmp/");
+        List<String> args = new ArrayList<>(List.of(cmd.trim().split("\\s+")));
+        args.remove(0); // ./tq
+        var parsed = SimMain.commandLine().parseArgs(args.toArray(String[]::new));
+        assertEquals(new Shard(3, Integer.parseInt(completions)),
+                parsed.subcommand().matchedOptionValue("--shard", Shard.WHOLE));
+        String ci = Files.readString(Path.of("..", "deploy", "ci", "sim-campaign.github.yml"));
+        assertTrue(ci.contains("shard: [0, 1, 2, 3]") && ci.contains("--shard \"${{ matrix.shard }}/4\"")
+                && ci.contains("./tq sim merge shards/shard-*.json"), "the CI example runs and merges 4 shards");
+    }
+
+    private static String value(String yaml, String key) {
+        int i = yaml.indexOf(key);
+        assertTrue(i >= 0, key);
+        return yaml.substring(i + key.length(), yaml.indexOf('\n', i)).trim();
+    }
+
     private static Path shard(Path dir, String shard, String seeds) {
         Path f = dir.resolve("s-" + seeds + "-" + shard.replace('/', '-') + ".json");
         CliTest.Ran r = CliTest.run("sim", "--seeds", seeds, "--nodes", "4", "--shard", shard, "--json", f.toString());
