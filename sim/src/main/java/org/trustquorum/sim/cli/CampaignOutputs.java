@@ -19,6 +19,16 @@ import org.trustquorum.sim.view.TimelinePage;
 final class CampaignOutputs {
     private CampaignOutputs() {}
 
+    /** Writes what was asked for: the JSON summary if {@code json} is set, the report section if {@code report} is. */
+    static void write(CampaignSummary s, Path json, Path report, int timelines, PrintWriter out) {
+        if (json != null) {
+            writeJson(s, json);
+        }
+        if (report != null) {
+            writeReport(s, report, timelines, out);
+        }
+    }
+
     static void writeJson(CampaignSummary s, Path file) {
         try {
             Files.writeString(file, Json.write(s.toJson()) + "\n", StandardCharsets.UTF_8);

@@ -73,12 +73,7 @@ final class MergeCommand implements Callable<Integer> {
             out.println("FAILED seed " + Long.toUnsignedString(f.seed()) + ": " + f.check());
             out.println("  replay:  " + merged.replayCommand(f));
         }
-        if (json != null) {
-            CampaignOutputs.writeJson(merged, json);
-        }
-        if (report != null) {
-            CampaignOutputs.writeReport(merged, report, reportTimelines, out);
-        }
+        CampaignOutputs.write(merged, json, report, reportTimelines, out);
         out.println(merged.seeds() + " seeds: " + merged.passed() + " passed, " + merged.failures().size()
                 + " failed (" + merged.events() + " events, digest " + merged.digest() + ")");
         out.flush();

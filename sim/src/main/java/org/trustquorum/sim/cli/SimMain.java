@@ -264,12 +264,7 @@ public final class SimMain implements Callable<Integer> {
             progress.clear();
             double wall = (System.nanoTime() - start) / 1e9;
             CampaignSummary result = summary.build(wall, t);
-            if (json != null) {
-                CampaignOutputs.writeJson(result, json);
-            }
-            if (report != null) {
-                CampaignOutputs.writeReport(result, report, reportTimelines, out);
-            }
+            CampaignOutputs.write(result, json, report, reportTimelines, out);
             out.println(result.seeds() + " seeds: " + result.passed() + " passed, " + result.failures().size()
                     + " failed (" + result.events() + " events, " + result.eventsPerSecond() + " events/s)");
             out.flush();
