@@ -1614,7 +1614,9 @@ public final class Simulation {
         if (phase != Phase.SAFETY) {
             return;
         }
-        log.record(T_ENTRY, now, Entry.kind(entry).hashCode(), entry.hashCode(), 0, 0);
+        // The text, not entry.hashCode(): a record's hash mixes in its enum components' identity hashes,
+        // which depend on the JVM's history, not on the seed.
+        log.record(T_ENTRY, now, Entry.kind(entry).hashCode(), entry.toString().hashCode(), 0, 0);
         if (sink != null) {
             sink.event(now, "entry", "what", Entry.kind(entry), "detail", entry.toString());
         }

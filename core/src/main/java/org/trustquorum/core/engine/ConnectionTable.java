@@ -1,6 +1,7 @@
 package org.trustquorum.core.engine;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +38,10 @@ import org.trustquorum.core.msg.WireMsg;
  *   <li>Keepalive ping every {@code pingIntervalMs}; close after {@code inactivityTimeoutMs}
  *       without an inbound frame, or {@code handshakeTimeoutMs} without being established.
  * </ul>
- * Iteration is always over sorted maps, so the event order is a function of the inputs alone.
+ * Iteration is always over sorted maps (or sorted lists of what is due), so the event order is a
+ * function of the inputs alone. Deadlines live in two {@link TimerIndex}es (connections, dial
+ * targets), so {@link #nextDeadlineMs} and {@link #onTimer} cost O(log n) per timer instead of a
+ * walk over every connection.
  */
 public final class ConnectionTable {
 
@@ -51,7 +55,7 @@ public final class ConnectionTable {
         ESTABLISHED
     }
 
-    private static final class Conn {
+    private static final class Conn extends TimerIndex.Entry {
         final long incarnation;
         /** The dialed address, or null for an inbound incarnation. */
         final PeerAddress dialedAddress;
@@ -61,6 +65,8 @@ public final class ConnectionTable {
         long lastInboundAtMs;
         long nextPingAtMs;
         int queuedFrames;
+        /** Set by its exit processing; it is no longer in the table. */
+        boolean ended;
 
         Conn(long incarnation, PeerAddress dialedAddress, State state, long allocatedAtMs) {
             this.incarnation = incarnation;
@@ -71,14 +77,16 @@ public final class ConnectionTable {
     }
 
     /** Redial bookkeeping of one address we are responsible for dialing. */
-    private static final class DialTarget {
+    private static final class DialTarget extends TimerIndex.Entry {
+        final PeerAddress address;
         /** Consecutive attempts that ended without (or after) an establishment; reset when established. */
         int failures;
         long nextDialAtMs;
         /** Who answered the last established dial to this address, if any. */
         NodeId lastKnownPeer;
 
-        DialTarget(long nextDialAtMs) {
+        DialTarget(PeerAddress address, long nextDialAtMs) {
+            this.address = address;
             this.nextDialAtMs = nextDialAtMs;
         }
     }
@@ -92,6 +100,15 @@ public final class ConnectionTable {
     private final TreeMap<NodeId, Long> establishedByPeer = new TreeMap<>();
     private final TreeMap<PeerAddress, Long> liveDialByAddress = new TreeMap<>();
     private final TreeMap<PeerAddress, DialTarget> dialTargets = new TreeMap<>();
+    private static final Comparator<Conn> BY_INCARNATION = Comparator.comparingLong(c -> c.incarnation);
+    private static final Comparator<DialTarget> BY_ADDRESS = Comparator.comparing(t -> t.address);
+    /** Live incarnations by their next timeout or ping. */
+    private final TimerIndex<Conn> connTimers = new TimerIndex<>(this::connDueMs);
+    /** Dial targets by their next dial, while they want one. */
+    private final TimerIndex<DialTarget> dialTimers = new TimerIndex<>(this::dialDueMs);
+    /** Scratch lists of {@link #onTimer} and {@link #dialDue} (empty between calls). */
+    private final List<Conn> dueConns = new ArrayList<>();
+    private final List<DialTarget> dueDials = new ArrayList<>();
     private long nextIncarnation = 1;
     private final Mutation mutation;
     /** Only under {@link Mutation#APPLY_STALE_EXIT}: the peer each replaced incarnation belonged to. */
@@ -127,7 +144,9 @@ public final class ConnectionTable {
         Check.state(!shutdown, "no dialing after shutdown");
         Check.state(!liveDialByAddress.containsKey(address), "a live dial to %s exists already", address);
         long inc = nextIncarnation++;
-        live.put(inc, new Conn(inc, address, State.DIALING, nowMs));
+        Conn c = new Conn(inc, address, State.DIALING, nowMs);
+        live.put(inc, c);
+        connTimers.update(c);
         liveDialByAddress.put(address, inc);
         return inc;
     }
@@ -144,7 +163,9 @@ public final class ConnectionTable {
         } else if (pendingInbound >= limits.maxPendingInboundConnections()) {
             events.add(new ConnEvent.Closed(inc, ExitCause.ABORTED));
         } else {
-            live.put(inc, new Conn(inc, null, State.ACCEPTING, nowMs));
+            Conn c = new Conn(inc, null, State.ACCEPTING, nowMs);
+            live.put(inc, c);
+            connTimers.update(c);
             pendingInbound++;
         }
         return inc;
@@ -200,6 +221,7 @@ public final class ConnectionTable {
         c.peer = peer;
         c.lastInboundAtMs = nowMs;
         c.nextPingAtMs = nowMs + limits.pingIntervalMs();
+        connTimers.update(c);
         establishedByPeer.put(peer, inc);
         if (c.dialedAddress != null) {
             DialTarget t = dialTargets.get(c.dialedAddress);
@@ -339,18 +361,26 @@ public final class ConnectionTable {
         for (PeerAddress p : new TreeSet<>(peers)) {
             if (selfAddress.dials(p)) {
                 DialTarget t = dialTargets.get(p);
-                next.put(p, t != null ? t : new DialTarget(nowMs));
+                next.put(p, t != null ? t : new DialTarget(p, nowMs));
             }
         }
         dialTargets.clear();
         dialTargets.putAll(next);
+        dialTimers.clear();
+        for (DialTarget t : dialTargets.values()) {
+            dialTimers.update(t);
+        }
         dialDue(nowMs, events);
     }
 
     /** Does everything that is due at {@code nowMs}: timeouts, pings, dials. */
     public void onTimer(long nowMs, List<ConnEvent> events) {
-        for (Conn c : new ArrayList<>(live.values())) {
-            if (!live.containsKey(c.incarnation)) {
+        // Only the incarnations that are due, in incarnation order: the same events, in the same
+        // order, as a walk over every live incarnation would give.
+        connTimers.takeDue(nowMs, dueConns);
+        dueConns.sort(BY_INCARNATION);
+        for (Conn c : dueConns) {
+            if (c.ended) {
                 continue; // ended by an earlier iteration (cannot happen today; cheap to be safe)
             }
             switch (c.state) {
@@ -368,7 +398,11 @@ public final class ConnectionTable {
                     }
                 }
             }
+            if (!c.ended) {
+                connTimers.update(c);
+            }
         }
+        dueConns.clear();
         dialDue(nowMs, events);
     }
 
@@ -379,6 +413,7 @@ public final class ConnectionTable {
         }
         shutdown = true;
         dialTargets.clear();
+        dialTimers.clear();
         for (Conn c : new ArrayList<>(live.values())) {
             closeLive(c, ExitCause.SHUTDOWN, nowMs, events);
         }
@@ -386,6 +421,11 @@ public final class ConnectionTable {
 
     /** The earliest time at which {@link #onTimer} has something to do, or {@link Long#MAX_VALUE}. */
     public long nextDeadlineMs() {
+        return Math.min(connTimers.nextMs(), dialTimers.nextMs());
+    }
+
+    /** {@link #nextDeadlineMs} the slow way, by walking everything (the invariant check's reference). */
+    private long scannedDeadlineMs() {
         long next = Long.MAX_VALUE;
         for (Conn c : live.values()) {
             switch (c.state) {
@@ -534,6 +574,25 @@ public final class ConnectionTable {
             Check.state(selfAddress.dials(a), "dial target %s is not lower than our address %s", a, selfAddress);
         }
         Check.state(!shutdown || dialTargets.isEmpty(), "dial targets left after shutdown");
+        checkTimerIndex();
+    }
+
+    /** Every pending timer is indexed no later than it is due, and the index finds the same deadline as a walk. */
+    private void checkTimerIndex() {
+        for (Conn c : live.values()) {
+            Check.state(c.indexed() && c.keyMs() <= connDueMs(c), "incarnation %d is missing from the timer index",
+                    c.incarnation);
+        }
+        for (DialTarget t : dialTargets.values()) {
+            long due = dialDueMs(t);
+            Check.state(due == TimerIndex.NONE || (t.indexed() && t.keyMs() <= due),
+                    "dial target %s is missing from the timer index", t.address);
+        }
+        Check.state(connTimers.size() == live.size(), "%d timers indexed for %d live incarnations",
+                connTimers.size(), live.size());
+        long walked = scannedDeadlineMs();
+        long indexed = nextDeadlineMs();
+        Check.state(indexed == walked, "timer index says %d, a walk says %d", indexed, walked);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -547,13 +606,27 @@ public final class ConnectionTable {
         return t.lastKnownPeer == null || !establishedByPeer.containsKey(t.lastKnownPeer);
     }
 
+    /** The deadline of a live incarnation: its handshake timeout, or its inactivity timeout or next ping. */
+    private long connDueMs(Conn c) {
+        return switch (c.state) {
+            case ESTABLISHED -> Math.min(c.lastInboundAtMs + limits.inactivityTimeoutMs(), c.nextPingAtMs);
+            case DIALING, ACCEPTING -> c.allocatedAtMs + limits.handshakeTimeoutMs();
+        };
+    }
+
+    private long dialDueMs(DialTarget t) {
+        return wantsDial(t.address, t) ? t.nextDialAtMs : TimerIndex.NONE;
+    }
+
+    /** Dials every target that is due, in address order (a dial changes no other target). */
     private void dialDue(long nowMs, List<ConnEvent> events) {
-        for (Map.Entry<PeerAddress, DialTarget> e : dialTargets.entrySet()) {
-            if (wantsDial(e.getKey(), e.getValue()) && nowMs >= e.getValue().nextDialAtMs) {
-                long inc = allocateDial(e.getKey(), nowMs);
-                events.add(new ConnEvent.DialStarted(inc, e.getKey()));
-            }
+        dialTimers.takeDue(nowMs, dueDials);
+        dueDials.sort(BY_ADDRESS);
+        for (DialTarget t : dueDials) {
+            long inc = allocateDial(t.address, nowMs);
+            events.add(new ConnEvent.DialStarted(inc, t.address));
         }
+        dueDials.clear();
     }
 
     /** Ends a live incarnation locally and reports it. */
@@ -571,6 +644,8 @@ public final class ConnectionTable {
      */
     private boolean detach(Conn c, long nowMs) {
         Check.state(live.remove(c.incarnation) == c, "incarnation %d is not live", c.incarnation);
+        c.ended = true;
+        connTimers.remove(c);
         boolean wasCurrent = false;
         switch (c.state) {
             case ESTABLISHED -> {
@@ -589,6 +664,15 @@ public final class ConnectionTable {
             if (t != null && !shutdown) {
                 t.failures++;
                 t.nextDialAtMs = nowMs + jitteredBackoffMs(t.failures);
+                dialTimers.update(t);
+            }
+        }
+        if (wasCurrent) {
+            // Targets last answered by this peer want a dial again (the index only learns of it here).
+            for (DialTarget t : dialTargets.values()) {
+                if (c.peer.equals(t.lastKnownPeer)) {
+                    dialTimers.update(t);
+                }
             }
         }
         return wasCurrent;

@@ -1,21 +1,12 @@
 package org.trustquorum.sim.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.trustquorum.core.Mutation;
 import org.trustquorum.sim.FaultProfile;
-import org.trustquorum.sim.Race;
 import org.trustquorum.sim.RunResult;
-import org.trustquorum.sim.json.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -164,7 +155,7 @@ public final class SimMain implements Callable<Integer> {
 
     // =============================================================================================
 
-    @Command(name = "sim", mixinStandardHelpOptions = true,
+    @Command(name = "sim", mixinStandardHelpOptions = true, subcommands = MergeCommand.class,
             description = "Run a seeded campaign. Exit 0 iff every seed passes, 1 on a failure, 2 on a usage error.")
     static final class SimCommand implements Callable<Integer> {
         @Spec
@@ -181,6 +172,11 @@ public final class SimMain implements Callable<Integer> {
                 converter = SeedConverter.class,
                 description = "Seeds are S, S+1, ... (any 64-bit value; 0x... for hex; default: ${DEFAULT-VALUE}).")
         long firstSeed;
+
+        @Option(names = "--shard", paramLabel = "I/N", converter = Shard.Converter.class,
+                description = "Run only shard I (0..N-1) of N: a contiguous block of the seeds; the N shards together "
+                        + "run every seed once. Join their --json files with ./tq sim merge.")
+        Shard shard = Shard.WHOLE;
 
         @Option(names = "--json", paramLabel = "FILE", description = "Write a JSON summary.")
         Path json;
@@ -234,23 +230,21 @@ public final class SimMain implements Callable<Integer> {
         }
 
         private int runCampaign(PrintWriter out, int t) {
-            Campaign.Options o = new Campaign.Options(seeds, firstSeed, run.nodes, run.faults, run.mutant, traceDir, t);
-            out.println("tq sim: " + seeds + " seeds from " + Long.toUnsignedString(firstSeed) + ", "
-                    + describeOptions(run.nodes, run.faults, run.mutant) + ", " + t + " threads");
-            Progress progress = new Progress(out, seeds, interactiveTerminal(), verbose);
-            List<RunResult> failures = new ArrayList<>();
-            long[] events = {0};
-            long[] raceTotals = new long[Race.values().length];
-            long[] statTotals = new long[org.trustquorum.sim.Stat.values().length];
+            CampaignSummary.Setting setting = new CampaignSummary.Setting(firstSeed, seeds, run.nodes, run.faults,
+                    run.mutant);
+            CampaignSummary.Builder summary = new CampaignSummary.Builder(setting, shard);
+            long partSeeds = shard.size(seeds);
+            long partFirst = firstSeed + shard.offset(seeds);
+            Campaign.Options o = new Campaign.Options(partSeeds, partFirst, run.nodes, run.faults, run.mutant, traceDir,
+                    t);
+            out.println("tq sim: " + partSeeds + " seeds from " + Long.toUnsignedString(partFirst) + ", "
+                    + describeOptions(run.nodes, run.faults, run.mutant) + ", " + t + " threads"
+                    + (shard.isWhole() ? "" : ", shard " + shard + " of " + seeds + " seeds from "
+                            + Long.toUnsignedString(firstSeed)));
+            Progress progress = new Progress(out, partSeeds, interactiveTerminal(), verbose);
             long start = System.nanoTime();
             Campaign.stream(o, r -> {
-                events[0] += r.events();
-                for (Race race : Race.values()) {
-                    raceTotals[race.ordinal()] += r.race(race);
-                }
-                for (org.trustquorum.sim.Stat st : org.trustquorum.sim.Stat.values()) {
-                    statTotals[st.ordinal()] += r.stat(st);
-                }
+                summary.add(r);
                 if (verbose) {
                     var sch = org.trustquorum.sim.RunSpec.generate(r.seed(), run.nodes, run.faults, run.mutant)
                             .schedule();
@@ -262,62 +256,19 @@ public final class SimMain implements Callable<Integer> {
                     out.println("  drawn mix: " + ReplayCommand.describeMix(sch.mix()));
                 }
                 if (!r.passed()) {
-                    failures.add(r);
                     progress.clear();
                     printFailure(out, r);
                 }
-                progress.advance(failures.size(), events[0], System.nanoTime() - start);
+                progress.advance(summary.failed(), summary.events(), System.nanoTime() - start);
             });
             progress.clear();
             double wall = (System.nanoTime() - start) / 1e9;
-            long rate = wall > 0 ? Math.round(events[0] / wall) : 0;
-            if (json != null) {
-                writeJson(failures, events[0], rate, wall, raceTotals, statTotals);
-            }
-            if (report != null) {
-                writeReport(out, failures, events[0], rate, wall, t);
-            }
-            out.println(seeds + " seeds: " + (seeds - failures.size()) + " passed, " + failures.size() + " failed ("
-                    + events[0] + " events, " + rate + " events/s)");
+            CampaignSummary result = summary.build(wall, t);
+            CampaignOutputs.write(result, json, report, reportTimelines, out);
+            out.println(result.seeds() + " seeds: " + result.passed() + " passed, " + result.failures().size()
+                    + " failed (" + result.events() + " events, " + result.eventsPerSecond() + " events/s)");
             out.flush();
-            return failures.isEmpty() ? EXIT_OK : EXIT_FAILED;
-        }
-
-        /** The report section of this campaign, with a timeline page per failing seed (up to the limit). */
-        private void writeReport(PrintWriter out, List<RunResult> failures, long events, long rate, double wall,
-                int t) {
-            List<org.trustquorum.sim.view.CampaignReport.Failure> fs = new ArrayList<>();
-            int pages = 0;
-            for (RunResult r : failures) {
-                String seed = Long.toUnsignedString(r.seed());
-                String page = null;
-                if (pages < reportTimelines) {
-                    page = org.trustquorum.sim.view.CampaignReport.timelineFile(run.faults.cliName(), run.nodes,
-                            run.mutant.cliName(), seed);
-                    try {
-                        Files.createDirectories(report);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    org.trustquorum.sim.RunSpec spec = org.trustquorum.sim.RunSpec.generate(r.seed(), run.nodes,
-                            run.faults, run.mutant);
-                    org.trustquorum.sim.view.Recording rec = org.trustquorum.sim.view.Recorder.record(spec);
-                    if (!rec.result().digest().equals(r.digest())) {
-                        throw new IllegalStateException("seed " + seed + " did not replay to the same digest");
-                    }
-                    org.trustquorum.sim.view.TimelinePage.write(rec, replayCommand(r.seed(), run.nodes, run.faults,
-                            run.mutant), report.resolve(page));
-                    pages++;
-                }
-                fs.add(new org.trustquorum.sim.view.CampaignReport.Failure(seed, r.check(), r.message(),
-                        replayCommand(r.seed(), run.nodes, run.faults, run.mutant), page));
-            }
-            var section = new org.trustquorum.sim.view.CampaignReport.Section(run.faults.cliName(), run.nodes,
-                    run.mutant.cliName(), Long.toUnsignedString(firstSeed), seeds, seeds - failures.size(),
-                    failures.size(), events, rate, Math.round(wall * 1000) / 1000.0, t, fs);
-            Path index = org.trustquorum.sim.view.CampaignReport.write(report, section);
-            out.println("report: " + index + (pages > 0 ? " (" + pages + " timeline page" + (pages == 1 ? "" : "s")
-                    + ")" : ""));
+            return result.failures().isEmpty() ? EXIT_OK : EXIT_FAILED;
         }
 
         private void printFailure(PrintWriter out, RunResult r) {
@@ -326,51 +277,6 @@ public final class SimMain implements Callable<Integer> {
             out.println("  message: " + r.message());
             out.println("  at:      " + r.failedAtMs() + " ms virtual, after " + r.events() + " events");
             out.println("  replay:  " + replayCommand(r.seed(), run.nodes, run.faults, run.mutant));
-        }
-
-        private void writeJson(List<RunResult> failures, long events, long rate, double wall, long[] raceTotals,
-                long[] statTotals) {
-            Map<String, Object> root = new LinkedHashMap<>();
-            root.put("seeds", seeds);
-            root.put("passed", seeds - failures.size());
-            root.put("failed", (long) failures.size());
-            root.put("events", events);
-            root.put("eventsPerSecond", rate);
-            root.put("wallSeconds", Math.round(wall * 1000) / 1000.0);
-            Map<String, Object> options = new LinkedHashMap<>();
-            options.put("firstSeed", Long.toUnsignedString(firstSeed));
-            options.put("nodes", (long) run.nodes);
-            options.put("faults", run.faults.cliName());
-            options.put("mutant", run.mutant.cliName());
-            options.put("threads", (long) (threads == null ? Campaign.defaultThreads() : threads));
-            root.put("options", options);
-            Map<String, Object> races = new LinkedHashMap<>();
-            for (Race race : Race.values()) {
-                races.put(race.name(), raceTotals[race.ordinal()]);
-            }
-            root.put("races", races);
-            Map<String, Object> stats = new LinkedHashMap<>();
-            for (org.trustquorum.sim.Stat st : org.trustquorum.sim.Stat.values()) {
-                if (st != org.trustquorum.sim.Stat.FINAL_MEMBERS) {
-                    stats.put(st.name(), statTotals[st.ordinal()]);
-                }
-            }
-            root.put("stats", stats);
-            List<Object> fs = new ArrayList<>();
-            for (RunResult r : failures) {
-                Map<String, Object> f = new LinkedHashMap<>();
-                f.put("seed", Long.toUnsignedString(r.seed()));
-                f.put("check", r.check());
-                f.put("message", r.message());
-                f.put("replay", replayCommand(r.seed(), run.nodes, run.faults, run.mutant));
-                fs.add(f);
-            }
-            root.put("failures", fs);
-            try {
-                Files.writeString(json, Json.write(root) + "\n", StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 

@@ -18,7 +18,8 @@ import org.trustquorum.sim.json.Json;
  * and every failure with its check, message, replay command and a link to its timeline page. The
  * sections live in {@code DIR/report.json}; a campaign replaces its own section and keeps the
  * others, so several profiles run into the same directory give one page
- * ({@code DIR/index.html}).
+ * ({@code DIR/index.html}). Each shard of a sharded campaign ({@code --shard I/N}) has a section
+ * of its own, so shards writing into one directory do not overwrite each other.
  */
 public final class CampaignReport {
     public static final String INDEX = "index.html";
@@ -29,20 +30,23 @@ public final class CampaignReport {
     /** One failing seed; {@code timeline} is a file name in the report directory, or null. */
     public record Failure(String seed, String check, String message, String replay, String timeline) {}
 
-    /** One campaign. */
+    /** One campaign, or one shard of it ({@code shard} is {@code I/N}, or empty for a whole campaign). */
     public record Section(String profile, int nodes, String mutant, String firstSeed, long seeds, long passed,
-            long failed, long events, long eventsPerSecond, double wallSeconds, int threads, List<Failure> failures) {
+            long failed, long events, long eventsPerSecond, double wallSeconds, int threads, List<Failure> failures,
+            String shard) {
         public Section {
             failures = List.copyOf(failures);
+            shard = shard == null ? "" : shard;
         }
 
-        /** What a later campaign with the same setting replaces. */
+        /** What a later campaign with the same setting (and shard) replaces. */
         public String key() {
-            return profile + "/" + nodes + "/" + mutant;
+            return profile + "/" + nodes + "/" + mutant + (shard.isEmpty() ? "" : "/shard-" + shard);
         }
 
         public String title() {
-            return "profile " + profile + ", " + nodes + " nodes" + ("none".equals(mutant) ? "" : ", mutant " + mutant);
+            return "profile " + profile + ", " + nodes + " nodes" + ("none".equals(mutant) ? "" : ", mutant " + mutant)
+                    + (shard.isEmpty() ? "" : ", shard " + shard);
         }
     }
 
@@ -110,7 +114,8 @@ public final class CampaignReport {
                 out.add(new Section(str(s.get("profile")), (int) num(s.get("nodes")), str(s.get("mutant")),
                         str(s.get("firstSeed")), num(s.get("seeds")), num(s.get("passed")), num(s.get("failed")),
                         num(s.get("events")), num(s.get("eventsPerSecond")),
-                        s.get("wallSeconds") instanceof Number n ? n.doubleValue() : 0, (int) num(s.get("threads")), fs));
+                        s.get("wallSeconds") instanceof Number n ? n.doubleValue() : 0, (int) num(s.get("threads")), fs,
+                        s.get("shard") instanceof String sh ? sh : ""));
             }
         }
         return out;
@@ -137,6 +142,7 @@ public final class CampaignReport {
         m.put("eventsPerSecond", s.eventsPerSecond());
         m.put("wallSeconds", s.wallSeconds());
         m.put("threads", (long) s.threads());
+        m.put("shard", s.shard());
         List<Object> fs = new ArrayList<>();
         for (Failure f : s.failures()) {
             Map<String, Object> fm = new LinkedHashMap<>();
