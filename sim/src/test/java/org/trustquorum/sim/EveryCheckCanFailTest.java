@@ -74,10 +74,11 @@ class EveryCheckCanFailTest {
     private static final String SIMULATOR_ERROR = "simulator-error";
     /** Seeds a mutant's first failing seed is searched in. */
     private static final long MUTANT_SEED_BUDGET = 64;
+    private static final int ALL_PERCENT = 100;
 
     /** Checks no known input trips yet; see docs/MUTATION.md, "Checks that cannot be shown to fail yet". */
     static final Set<String> NOT_YET_TRIPPED = Set.of("cp-reachability", "engine-exception", "engine-invariants",
-            "event-bound", "exactly-one-reply", "liveness", "loss-followed-by-exit", "no-alarms", "no-send-after-close",
+            "event-bound", "exactly-one-reply", "loss-followed-by-exit", "no-alarms", "no-send-after-close",
             "proxy-call-completes", "reply-type", Simulation.NETWORK_MODEL, "coordinating-xor-computing");
 
     private static final NodeId ME = new NodeId("tq-sim", "node-00");
@@ -149,6 +150,9 @@ class EveryCheckCanFailTest {
         t.put("share-matches-digest", () -> firstFailure(Mutation.COMPUTE_SHARE_AT_WRONG_X));
         t.put("no-config-below-commit", () -> thrown(() -> NoConfigBelowCommit.check("n00", committed(2),
                 new PersistentState(List.of(config(2)), List.of(), List.of(Epoch.of(2)), null))));
+        // A management network that loses every call: the control plane never commits anything.
+        t.put("liveness", () -> new Simulation(scripted(1, 4, nodes(0, 1, 2, 3), 2, 5_000,
+                b -> b.cpLossPercent = ALL_PERCENT)).run().check());
         // A schedule naming a node the rack does not have: the simulator itself throws.
         t.put(SIMULATOR_ERROR, () -> new Simulation(scripted(1, 4, nodes(0, 1, 2, 3), 2, 5_000,
                 new Entry.Crash(1_000, 9, 500, Entry.CrashPoint.BETWEEN_EVENTS))).run().check());
