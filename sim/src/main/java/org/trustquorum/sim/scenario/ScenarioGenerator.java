@@ -105,6 +105,7 @@ public final class ScenarioGenerator {
         });
         poisson(r, mix.freezePerMin(), horizon, entries, t -> new Entry.Freeze(t, target(r, nodes, mix),
                 between(r, FaultMix.STALL_MIN_MS, mix.stallMaxMs())));
+        StalledCoordinatorEpisodes.draw(r, profile, nodes, mix, entries);
         // Stable sort: entries at the same millisecond keep the order of the kinds above.
         entries.sort(Comparator.comparingLong(Entry::atMs));
         return new Schedule(nodes, mix, initial, threshold, entries);
