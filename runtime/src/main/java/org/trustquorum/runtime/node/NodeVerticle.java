@@ -1,5 +1,6 @@
 package org.trustquorum.runtime.node;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -46,6 +47,7 @@ import org.trustquorum.runtime.wire.FrameDecodeException;
 import org.trustquorum.runtime.wire.FrameDecoder;
 import org.trustquorum.runtime.wire.FrameEncoder;
 import org.trustquorum.runtime.wire.WireCodec;
+import org.trustquorum.runtime.wire.WireVersion;
 
 /**
  * One node: its {@link NodeEngine} on this verticle's event-loop context, driven by real sockets,
@@ -84,7 +86,7 @@ public final class NodeVerticle extends VerticleBase {
 
     private final NodeSettings settings;
     private final Durability durability;
-    private final NodeMetrics metrics = new NodeMetrics();
+    private final NodeMetrics metrics;
     private final Promise<Void> terminated = Promise.promise();
 
     // ---- event-loop state: touched only on this verticle's context ----
@@ -110,6 +112,8 @@ public final class NodeVerticle extends VerticleBase {
     private long timerDeadlineMs = Long.MAX_VALUE;
     private volatile PeerAddress selfAddress;
     private volatile int adminPort = -1;
+    /** The latest committed epoch, for the logging context; updated after each ledger write. */
+    private volatile String epochLabel = "0";
 
     /** The state of one socket (one incarnation). */
     private static final class Conn {
@@ -136,8 +140,14 @@ public final class NodeVerticle extends VerticleBase {
     }
 
     public NodeVerticle(NodeSettings settings, Durability durability) {
+        this(settings, durability, NodeMetrics.newRegistry(settings.id().toString()));
+    }
+
+    /** A node whose figures go to {@code registry} (shared with the process's JVM and Vert.x figures). */
+    public NodeVerticle(NodeSettings settings, Durability durability, PrometheusMeterRegistry registry) {
         this.settings = settings;
         this.durability = durability;
+        this.metrics = new NodeMetrics(registry);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -149,8 +159,13 @@ public final class NodeVerticle extends VerticleBase {
         upgradeOptions = settings.tls().serverUpgradeOptions();
         ledgerWorker = vertx.createSharedWorkerExecutor("tq-ledger-" + settings.id(), LEDGER_WORKER_THREADS,
                 LEDGER_WRITE_WARN_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
-        return ledgerWorker.executeBlocking(durability::load, true).compose(snapshot -> {
+        return ledgerWorker.executeBlocking(() -> {
+            try (LogContext lc = logContext()) {
+                return durability.load();
+            }
+        }, true).compose(snapshot -> {
             generation = snapshot.generation();
+            epochLabel = snapshot.state().latestCommittedEpoch().toString();
             LOG.info("{}: loaded ledger generation {} ({} configs, {} commits)", settings.id(), snapshot.generation(),
                     snapshot.state().configs().size(), snapshot.state().commits().size());
             server = vertx.createNetServer(new NetServerOptions().setHost(settings.listenHost())
@@ -334,6 +349,18 @@ public final class NodeVerticle extends VerticleBase {
                 queue.size(), generation);
     }
 
+    /** The Prometheus text of this node's registry, with the engine's gauges read on this node's thread. */
+    public Future<String> scrape() {
+        return inspect(e -> {
+            metrics.snapshot(gauges());
+            return metrics.scrape();
+        });
+    }
+
+    private LogContext logContext() {
+        return LogContext.node(settings.id().toString(), epochLabel);
+    }
+
     private AdminBackend adminBackend() {
         return new AdminBackend() {
             @Override
@@ -353,7 +380,7 @@ public final class NodeVerticle extends VerticleBase {
 
             @Override
             public Future<String> metricsText() {
-                return inspect(e -> metrics.render(settings.id().toString(), gauges()));
+                return scrape();
             }
 
             @Override
@@ -387,7 +414,7 @@ public final class NodeVerticle extends VerticleBase {
             return; // an output we are performing caused this; the running loop picks it up in order
         }
         pumping = true;
-        try {
+        try (LogContext lc = logContext()) {
             while (!stopped && !persisting) {
                 if (persistedStep != null) {
                     Step s = persistedStep;
@@ -435,7 +462,9 @@ public final class NodeVerticle extends VerticleBase {
         PersistentState state = step.persist();
         long startNanos = System.nanoTime();
         ledgerWorker.<Void>executeBlocking(() -> {
-            durability.write(gen, state);
+            try (LogContext lc = logContext()) {
+                durability.write(gen, state);
+            }
             return null;
         }, true).onComplete(ar -> {
             persisting = false;
@@ -445,8 +474,8 @@ public final class NodeVerticle extends VerticleBase {
                 return;
             }
             generation = gen;
-            metrics.ledgerWrites.incrementAndGet();
-            metrics.ledgerWriteMicros.addAndGet((System.nanoTime() - startNanos) / 1_000);
+            epochLabel = state.latestCommittedEpoch().toString();
+            metrics.ledgerWritten(System.nanoTime() - startNanos);
             persistedStep = step;
             pump();
         });
@@ -495,6 +524,8 @@ public final class NodeVerticle extends VerticleBase {
     private void reply(long replyId, ApiResponse response) {
         if (response instanceof ApiResponse.Proxied p) {
             metrics.proxyCompleted(p.result());
+        } else if (response instanceof ApiResponse.Reconfigured r) {
+            metrics.reconfigured(r.result());
         }
         Promise<ApiResponse> p = pendingReplies.remove(replyId);
         boolean delivered = false;
@@ -595,12 +626,16 @@ public final class NodeVerticle extends VerticleBase {
             }
             if (ar.failed()) {
                 metrics.handshakeFailures.incrementAndGet();
-                LOG.warn("{}: TLS handshake on {} failed: {}", settings.id(), c.describe(), rootMessage(ar.cause()));
+                if (WireVersion.isAlpnRefusal(ar.cause())) {
+                    wireVersionMismatch(c, WireVersion.alpnRefusal());
+                } else {
+                    LOG.warn("{}: TLS handshake on {} failed: {}", settings.id(), c.describe(), rootMessage(ar.cause()));
+                }
                 exit(c, ExitCause.ABORTED);
                 return;
             }
             NodeId peer = certifiedPeer(c);
-            if (peer == null) {
+            if (peer == null || !sameWireVersion(c)) {
                 exit(c, ExitCause.ABORTED);
                 return;
             }
@@ -615,7 +650,11 @@ public final class NodeVerticle extends VerticleBase {
         conns.put(inc, c);
         client.connect(address.port(), address.host()).onComplete(ar -> guarded(c, () -> {
             if (ar.failed()) {
-                LOG.debug("{}: dial {} failed: {}", settings.id(), c.describe(), rootMessage(ar.cause()));
+                if (WireVersion.isAlpnRefusal(ar.cause())) {
+                    wireVersionMismatch(c, WireVersion.alpnRefusal());
+                } else {
+                    LOG.debug("{}: dial {} failed: {}", settings.id(), c.describe(), rootMessage(ar.cause()));
+                }
                 exit(c, ExitCause.DIAL_FAILED);
                 return;
             }
@@ -627,7 +666,7 @@ public final class NodeVerticle extends VerticleBase {
             c.socket = socket;
             attachHandlers(c);
             NodeId peer = certifiedPeer(c);
-            if (peer == null) {
+            if (peer == null || !sameWireVersion(c)) {
                 exit(c, ExitCause.DIAL_FAILED);
                 return;
             }
@@ -656,6 +695,21 @@ public final class NodeVerticle extends VerticleBase {
             LOG.warn("{}: refusing {}: its certificate names no node: {}", settings.id(), c.describe(), e.getMessage());
             return null;
         }
+    }
+
+    /** True if the handshake agreed on this build's wire version; otherwise logs and counts the refusal. */
+    private boolean sameWireVersion(Conn c) {
+        String why = WireVersion.mismatch(c.socket.applicationLayerProtocol());
+        if (why == null) {
+            return true;
+        }
+        wireVersionMismatch(c, why);
+        return false;
+    }
+
+    private void wireVersionMismatch(Conn c, String why) {
+        metrics.wireVersionMismatches.incrementAndGet();
+        LOG.warn("{}: refusing {}: wire version mismatch: {}", settings.id(), c.describe(), why);
     }
 
     private void established(Conn c, NodeId peer) {
@@ -787,7 +841,8 @@ public final class NodeVerticle extends VerticleBase {
 
     /** Runs a socket handler; if it throws, the connection ends with HANDLER_EXCEPTION and the node carries on. */
     private void guarded(Conn c, Runnable handler) {
-        try {
+        try (LogContext lc = LogContext.peer(settings.id().toString(), epochLabel,
+                c.peer != null ? c.peer.toString() : c.remote)) {
             handler.run();
         } catch (RuntimeException e) {
             metrics.handlerExceptions.incrementAndGet();
