@@ -129,7 +129,8 @@ class ProxyLoadTest {
         NodeConfig cfg = new NodeConfig(b.toString(), new NodeConfig.Endpoint(LocalCluster.LOOPBACK, ports[0]), null,
                 List.of(new NodeConfig.Endpoint(a.host(), a.port())),
                 new NodeConfig.Tls(c.certs.caCertificate().toString(), f.certificate().toString(), f.key().toString()),
-                List.of("ledger/a.json", "ledger-copy/b.json"), new NodeConfig.Admin(LocalCluster.LOOPBACK, ports[1], ADMIN_TOKEN));
+                List.of("ledger/a.json", "ledger-copy/b.json"), new NodeConfig.Admin(LocalCluster.LOOPBACK, ports[1], ADMIN_TOKEN),
+                null);
         Path file = nodeDir.resolve("config.json");
         cfg.write(file);
         return file;
