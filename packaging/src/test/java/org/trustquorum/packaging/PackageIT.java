@@ -39,14 +39,16 @@ import org.junit.jupiter.api.io.TempDir;
  * configuration through {@code tq admin}, unlock the same rack secret, are scraped on their metrics
  * listeners and stop on SIGTERM with exit code 0.
  */
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
 class PackageIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int NODES = 3;
     private static final String TOKEN = "package-test-token-0123456789";
     private static final String RACK = "6a1f0e7c-3b2d-4c5e-9f80-1a2b3c4d5e6f";
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration COMMIT_DEADLINE = Duration.ofSeconds(60);
+    /** Generous: a loaded CI machine may take long to start a JVM. */
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(180);
+    private static final String READY_TIMEOUT_SECONDS = "150";
+    private static final Duration COMMIT_DEADLINE = Duration.ofSeconds(120);
     private static final long RETRY_PAUSE_MS = 200;
     /** What a node process may take from SIGTERM to its exit. */
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
@@ -188,9 +190,9 @@ class PackageIT {
             nodes.add(p);
             running.add(p);
         }
-        for (Path c : configs) {
-            Run ready = run("ready", "--config", c.toString(), "--timeout", "60");
-            assertEquals(0, ready.exit(), ready.toString());
+        for (int i = 1; i <= NODES; i++) {
+            Run ready = run("ready", "--config", configs.get(i - 1).toString(), "--timeout", READY_TIMEOUT_SECONDS);
+            assertEquals(0, ready.exit(), ready + "\nnode log:\n" + Files.readString(work.resolve("node-" + i).resolve("node.log")));
         }
 
         String coordinator = "127.0.0.1:" + ports[NODES];
