@@ -205,11 +205,7 @@ class PackageIT {
         }
         String fingerprint = null;
         for (int i = 1; i <= NODES; i++) {
-            Run loaded = admin("127.0.0.1:" + ports[NODES + i - 1], "load-secret", "--epoch", "1");
-            assertEquals(0, loaded.exit(), loaded.toString());
-            JsonNode answer = JSON.readTree(loaded.out());
-            assertTrue(answer.path("loaded").asBoolean(), loaded.out());
-            String f = answer.path("fingerprint").asText();
+            String f = awaitUnlocked("127.0.0.1:" + ports[NODES + i - 1]);
             assertTrue(fingerprint == null || fingerprint.equals(f), "every member unlocks the same secret");
             fingerprint = f;
         }
@@ -254,6 +250,25 @@ class PackageIT {
         List<String> args = new ArrayList<>(List.of("admin", "--node", node, "--token", TOKEN));
         args.addAll(List.of(call));
         return run(args.toArray(String[]::new));
+    }
+
+    /**
+     * Loads the epoch 1 secret at a member and returns its fingerprint; the first calls answer
+     * {@code "loaded": false} while the member collects the other members' shares.
+     */
+    private static String awaitUnlocked(String node) throws Exception {
+        long deadline = System.nanoTime() + COMMIT_DEADLINE.toNanos();
+        Run last;
+        do {
+            last = admin(node, "load-secret", "--epoch", "1");
+            assertEquals(0, last.exit(), last.toString());
+            JsonNode answer = JSON.readTree(last.out());
+            if (answer.path("loaded").asBoolean()) {
+                return answer.path("fingerprint").asText();
+            }
+            Thread.sleep(RETRY_PAUSE_MS);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(node + " did not unlock epoch 1: " + last);
     }
 
     /** Commits epoch 1 at a member, retrying while its prepare has not arrived yet. */

@@ -10,7 +10,7 @@ import java.util.List;
  * expectation, and counts in {@code tq_wire_version_mismatches_total}.
  *
  * <p>Bump {@link #CURRENT} whenever {@link WireRegistry}'s registrations or a message's fields
- * change ({@code WireVersionTest} pins the shape it was computed for).
+ * change ({@code WireShapeVersionTest} pins the shape each version was made with).
  */
 public final class WireVersion {
     private WireVersion() {}
