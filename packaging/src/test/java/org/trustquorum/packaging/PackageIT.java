@@ -201,11 +201,17 @@ class PackageIT {
         assertEquals(0, started.exit(), started.toString());
         assertEquals("STARTED", JSON.readTree(started.out()).path("outcome").asText());
         for (int i = 1; i <= NODES; i++) {
-            awaitCommitted("127.0.0.1:" + ports[NODES + i - 1]);
+            awaitCommitted(ports[NODES + i - 1]);
         }
         String fingerprint = null;
         for (int i = 1; i <= NODES; i++) {
-            String f = awaitUnlocked("127.0.0.1:" + ports[NODES + i - 1]);
+            awaitUnlocked(ports[NODES + i - 1]);
+            Run loaded = admin("127.0.0.1:" + ports[NODES + i - 1], "load-secret", "--epoch", "1");
+            assertEquals(0, loaded.exit(), loaded.toString());
+            JsonNode answer = JSON.readTree(loaded.out());
+            assertTrue(answer.path("loaded").asBoolean(), loaded.out());
+            String f = answer.path("fingerprint").asText();
+            assertTrue(f.matches("[0-9a-f]{16}"), "a fingerprint, never the secret: " + loaded.out());
             assertTrue(fingerprint == null || fingerprint.equals(f), "every member unlocks the same secret");
             fingerprint = f;
         }
@@ -253,36 +259,36 @@ class PackageIT {
     }
 
     /**
-     * Loads the epoch 1 secret at a member and returns its fingerprint; the first calls answer
-     * {@code "loaded": false} while the member collects the other members' shares.
+     * Waits until a member has loaded the epoch 1 secret (the first calls answer
+     * {@code "loaded": false} while it collects the other members' shares). Polled over HTTP, not
+     * with a {@code tq admin} process per attempt.
      */
-    private static String awaitUnlocked(String node) throws Exception {
-        long deadline = System.nanoTime() + COMMIT_DEADLINE.toNanos();
-        Run last;
-        do {
-            last = admin(node, "load-secret", "--epoch", "1");
-            assertEquals(0, last.exit(), last.toString());
-            JsonNode answer = JSON.readTree(last.out());
-            if (answer.path("loaded").asBoolean()) {
-                return answer.path("fingerprint").asText();
-            }
-            Thread.sleep(RETRY_PAUSE_MS);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError(node + " did not unlock epoch 1: " + last);
+    private static void awaitUnlocked(int adminPort) throws Exception {
+        awaitAnswer(adminPort, "/v1/load-secret", "{\"epoch\": 1}", a -> a.path("loaded").asBoolean());
     }
 
-    /** Commits epoch 1 at a member, retrying while its prepare has not arrived yet. */
-    private static void awaitCommitted(String node) throws Exception {
+    /** Commits epoch 1 at a member, retrying while its prepare has not arrived yet (409 NotPrepared). */
+    private static void awaitCommitted(int adminPort) throws Exception {
+        awaitAnswer(adminPort, "/v1/commit", "{\"rackId\": \"" + RACK + "\", \"epoch\": 1}",
+                a -> a.path("status").asText().equals("COMMITTED"));
+    }
+
+    private static void awaitAnswer(int adminPort, String path, String body, java.util.function.Predicate<JsonNode> done)
+            throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + COMMIT_DEADLINE.toNanos();
-        Run last;
+        String last;
         do {
-            last = admin(node, "commit", "--rack-id", RACK, "--epoch", "1");
-            if (last.exit() == 0 && JSON.readTree(last.out()).path("status").asText().equals("COMMITTED")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                    .header("Authorization", "Bearer " + TOKEN).timeout(COMMAND_TIMEOUT)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            last = r.statusCode() + " " + r.body();
+            if (r.statusCode() == 200 && done.test(JSON.readTree(r.body()))) {
                 return;
             }
             Thread.sleep(RETRY_PAUSE_MS);
         } while (System.nanoTime() < deadline);
-        throw new AssertionError(node + " did not commit epoch 1: " + last);
+        throw new AssertionError("POST " + path + " at admin port " + adminPort + " never succeeded; last: " + last);
     }
 
     private static String scrape(int port) throws IOException, InterruptedException {
