@@ -66,6 +66,8 @@ public final class NodeDaemon {
      * @param metricsAt the metrics listener, or null for none
      */
     public static int runUntilStopped(NodeSettings settings, MetricsServer.Endpoint metricsAt) throws InterruptedException {
+        // One node per process: its id stays in the main thread's logging context for good.
+        LogContext.node(settings.id().toString(), null);
         PrometheusMeterRegistry registry = NodeMetrics.newRegistry(settings.id().toString());
         Vertx vertx = ProcessMetrics.vertx(registry);
         CountDownLatch ended = new CountDownLatch(1);

@@ -68,6 +68,8 @@ import org.trustquorum.runtime.wire.WireVersion;
  * exactly one {@link Input.ConnExited}: close, error, refused handshake, failed dial, a bad frame
  * and a handler that throws all end in the same once-only exit.
  */
+// "try": a LogContext is opened for its effect on the MDC around a block, never referenced in it.
+@SuppressWarnings("try")
 public final class NodeVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
 
@@ -166,8 +168,10 @@ public final class NodeVerticle extends VerticleBase {
         }, true).compose(snapshot -> {
             generation = snapshot.generation();
             epochLabel = snapshot.state().latestCommittedEpoch().toString();
-            LOG.info("{}: loaded ledger generation {} ({} configs, {} commits)", settings.id(), snapshot.generation(),
-                    snapshot.state().configs().size(), snapshot.state().commits().size());
+            try (LogContext lc = logContext()) {
+                LOG.info("{}: loaded ledger generation {} ({} configs, {} commits)", settings.id(), snapshot.generation(),
+                        snapshot.state().configs().size(), snapshot.state().commits().size());
+            }
             server = vertx.createNetServer(new NetServerOptions().setHost(settings.listenHost())
                     .setPort(settings.listenPort()).setTcpNoDelay(true));
             server.connectHandler(this::onAccept);
@@ -179,18 +183,24 @@ public final class NodeVerticle extends VerticleBase {
             client = vertx.createNetClient(settings.tls().clientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS)
                     .setTcpNoDelay(true));
             submit(() -> engine.step(new Input.PeersChanged(Set.copyOf(settings.peers())), now()));
-            LOG.info("{}: listening for peers on {}", settings.id(), selfAddress);
+            try (LogContext lc = logContext()) {
+                LOG.info("{}: listening for peers on {}", settings.id(), selfAddress);
+            }
             if (settings.admin() == null) {
                 return Future.succeededFuture();
             }
             admin = new AdminServer(vertx, adminBackend(), settings.admin());
             return admin.listen().map(port -> {
                 adminPort = port;
-                LOG.info("{}: admin API on {}:{}", settings.id(), settings.admin().host(), port);
+                try (LogContext lc = logContext()) {
+                    LOG.info("{}: admin API on {}:{}", settings.id(), settings.admin().host(), port);
+                }
                 return null;
             });
         }).onFailure(e -> {
-            LOG.error("{}: start-up failed: {}", settings.id(), e.toString());
+            try (LogContext lc = logContext()) {
+                LOG.error("{}: start-up failed: {}", settings.id(), e.toString());
+            }
             terminated.tryFail(e);
         });
     }
@@ -213,7 +223,9 @@ public final class NodeVerticle extends VerticleBase {
             failPendingReplies("the node stopped");
             return closeResources();
         }).onComplete(ar -> {
-            LOG.info("{}: stopped", settings.id());
+            try (LogContext lc = logContext()) {
+                LOG.info("{}: stopped", settings.id());
+            }
             terminated.tryComplete();
         });
     }
