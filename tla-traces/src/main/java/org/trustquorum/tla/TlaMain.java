@@ -41,6 +41,8 @@ public final class TlaMain implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_REJECTED = 1;
     public static final int EXIT_USAGE = 2;
+    /** An unexpected exception: a bug or an environment failure, not the user's input. */
+    public static final int EXIT_INTERNAL_ERROR = 3;
 
     @Spec
     CommandSpec spec;
@@ -53,9 +55,9 @@ public final class TlaMain implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new TlaMain());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("tq tla: " + ex);
+            cmd.getErr().println("tq tla: " + "internal error: " + ex);
             ex.printStackTrace(cmd.getErr());
-            return EXIT_USAGE;
+            return EXIT_INTERNAL_ERROR;
         });
         return cl;
     }

@@ -456,12 +456,12 @@ public final class RuntimeBench {
             rc.put("secondThreshold", k2).put("secondPreparedMs", second[0]).put("secondCommittedMs", second[1]);
         }
         long writes = 0;
-        long micros = 0;
+        double seconds = 0;
         for (NodeVerticle v : verticles) {
             writes += v.metrics().ledgerWrites.get();
-            micros += v.metrics().ledgerWriteMicros.get();
+            seconds += v.metrics().ledgerWriteSeconds();
         }
-        double meanWriteMs = writes == 0 ? 0 : micros / 1000.0 / writes;
+        double meanWriteMs = writes == 0 ? 0 : seconds * 1000.0 / writes;
         out.printf("  ledger writes: %d, mean %.2f ms each (two fsync'd copies)%n", writes, meanWriteMs);
         rc.put("ledgerWrites", writes).put("meanLedgerWriteMs", Math.round(meanWriteMs * 100) / 100.0);
         for (NodeDaemon d : daemons) {

@@ -10,6 +10,7 @@ import org.trustquorum.runtime.bench.RuntimeBench;
 import org.trustquorum.runtime.cluster.ChaosRun;
 import org.trustquorum.runtime.cluster.ClusterDemo;
 import org.trustquorum.runtime.cp.ControlPlaneKeyFiles;
+import org.trustquorum.runtime.node.MetricsServer;
 import org.trustquorum.runtime.node.NodeConfig;
 import org.trustquorum.runtime.node.NodeDaemon;
 import org.trustquorum.runtime.node.NodeSettings;
@@ -18,10 +19,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Entry point of the runtime's commands: {@code tq node|certs|admin|cluster|bench|chaos|fuzz}. */
-@Command(name = "tq", mixinStandardHelpOptions = true, description = "Trust quorum runtime commands.",
-        subcommands = {RuntimeMain.Node.class, RuntimeMain.CertsCommand.class, AdminCommand.class, RuntimeMain.Cluster.class,
-                RuntimeMain.Bench.class, RuntimeMain.Chaos.class, FuzzCommand.class})
+/**
+ * Entry point of the runtime's commands: {@code tq node|ready|certs|admin|cluster|bench|chaos|fuzz}.
+ * Exit codes: {@link ExitCodes}.
+ */
+@Command(name = "tq", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, scope = CommandLine.ScopeType.INHERIT,
+        description = "Trust quorum runtime commands.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:ok", "1:a check failed (or a node stopped because continuing was unsafe)",
+            "2:usage: wrong arguments or configuration, or a node could not start", "3:internal error"},
+        subcommands = {RuntimeMain.Node.class, ReadyCommand.class, RuntimeMain.CertsCommand.class, AdminCommand.class,
+                RuntimeMain.Cluster.class, RuntimeMain.Bench.class, RuntimeMain.Chaos.class, FuzzCommand.class})
 public final class RuntimeMain implements Callable<Integer> {
     /** Part number of the node ids {@code tq certs} and {@code tq cluster} make up. */
     public static final String DEMO_PART_NUMBER = "TQ-SLED";
@@ -35,14 +43,24 @@ public final class RuntimeMain implements Callable<Integer> {
         if (System.getProperty(LOG_LEVEL_PROPERTY) == null && (args.length == 0 || !args[0].equals("node"))) {
             System.setProperty(LOG_LEVEL_PROPERTY, "WARN");
         }
-        int code = new CommandLine(new RuntimeMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-        System.exit(code);
+        LogFormat.chooseBeforeFirstLogger(args);
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its exit-code mapping: an unexpected exception is an internal error (3). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new RuntimeMain()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("tq " + cmd.getCommandName() + ": internal error: " + e);
+                    e.printStackTrace(cmd.getErr());
+                    return ExitCodes.INTERNAL_ERROR;
+                });
     }
 
     @Override
     public Integer call() {
         new CommandLine(this).usage(System.out);
-        return 2;
+        return ExitCodes.USAGE;
     }
 
     /** The node ids of a demo cluster: {@code TQ-SLED:SN0001} ... */
@@ -59,16 +77,24 @@ public final class RuntimeMain implements Callable<Integer> {
         @Option(names = "--config", required = true, description = "the node's JSON configuration file")
         Path config;
 
+        @Option(names = "--log-format", defaultValue = "text",
+                description = "text (ISO timestamps, the node, epoch and peer in braces) or json (one object a line, "
+                        + "for log shippers); default ${DEFAULT-VALUE}")
+        LogFormat logFormat;
+
         @Override
         public Integer call() throws Exception {
             NodeSettings settings;
+            MetricsServer.Endpoint metrics;
             try {
-                settings = NodeConfig.read(config).toSettings(config.toAbsolutePath().getParent(), EngineLimits.DEFAULTS);
+                NodeConfig c = NodeConfig.read(config);
+                settings = c.toSettings(config.toAbsolutePath().getParent(), EngineLimits.DEFAULTS);
+                metrics = c.metricsEndpoint();
             } catch (java.io.IOException e) {
                 System.err.println("tq node: " + e.getMessage());
-                return 2;
+                return ExitCodes.USAGE;
             }
-            return NodeDaemon.runUntilStopped(settings);
+            return NodeDaemon.runUntilStopped(settings, metrics);
         }
     }
 

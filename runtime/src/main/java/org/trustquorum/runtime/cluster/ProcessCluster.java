@@ -197,7 +197,7 @@ public final class ProcessCluster implements AutoCloseable {
                     new NodeConfig.Tls(nodeDir.relativize(certs.caCertificate()).toString(),
                             nodeDir.relativize(f.certificate()).toString(), nodeDir.relativize(f.key()).toString()),
                     LEDGER_FILES, new NodeConfig.Admin("127.0.0.1", ports[2 * i + 1], token),
-                    nodeDir.relativize(certs.controlPlanePublicKey()).toString());
+                    nodeDir.relativize(certs.controlPlanePublicKey()).toString(), null);
             Child c = new Child(i + 1, id, nodeDir, ports[2 * i], ports[2 * i + 1]);
             cfg.write(c.config);
             children.add(c);

@@ -27,7 +27,9 @@ import org.trustquorum.core.model.PersistentState;
 
 /**
  * A node's durable {@link PersistentState}, kept as identical JSON copies at several paths:
- * <pre>{ "generation": n, "state": {...}, "checksum": "hex SHA-256" }</pre>
+ * <pre>{ "format": 2, "generation": n, "state": {...}, "checksum": "hex SHA-256" }</pre>
+ * ({@link LedgerFormat}: files without {@code format} are version 1 and are read as such; a copy in
+ * a newer format than this build's stops {@link #load} with a message saying so).
  *
  * <p><b>Writing</b> replaces every copy in turn, each atomically: write a temporary file in the
  * same directory, force it to disk, rename it over the copy, force the directory. A write returns
@@ -53,6 +55,7 @@ public final class Ledger {
     public static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
 
     private static final String TEMP_SUFFIX = ".tmp";
+    private static final String FORMAT_FIELD = "format";
     private static final int CHECKSUM_HEX_CHARS = 64;
 
     private final List<Path> paths;
@@ -124,6 +127,9 @@ public final class Ledger {
                     report = new CopyReport(path, CopyReport.Status.VALID, parsed.get().generation, null);
                 }
             } catch (InvalidCopy e) {
+                if (e.newerFormat) {
+                    throw new LedgerException("ledger copy " + path + ": " + e.getMessage());
+                }
                 report = new CopyReport(path, CopyReport.Status.INVALID, 0, e.getMessage());
                 LOG.warn("ignoring ledger copy {}: {}", path, e.getMessage());
             }
@@ -211,14 +217,22 @@ public final class Ledger {
     /** A copy that exists but cannot be used; the message says why (never the contents). */
     private static final class InvalidCopy extends Exception {
         private static final long serialVersionUID = 1L;
+        /** The copy is well-formed but in a format this build cannot read: never skip it silently. */
+        final boolean newerFormat;
 
         InvalidCopy(String message) {
+            this(message, false);
+        }
+
+        InvalidCopy(String message, boolean newerFormat) {
             super(message, null, false, false);
+            this.newerFormat = newerFormat;
         }
     }
 
     static byte[] serialize(long generation, PersistentState state) throws JsonProcessingException {
         ObjectNode root = LedgerJson.MAPPER.createObjectNode();
+        root.put(FORMAT_FIELD, LedgerFormat.CURRENT);
         root.put("generation", generation);
         root.set("state", LedgerJson.stateTree(state));
         root.put("checksum", HexFormat.of().formatHex(LedgerJson.checksum(generation, state)));
@@ -251,8 +265,19 @@ public final class Ledger {
         if (root == null || !root.isObject()) {
             throw new InvalidCopy("not a JSON object");
         }
-        if (root.size() != 3) {
-            throw new InvalidCopy("expected exactly the fields generation, state, checksum");
+        JsonNode format = root.get(FORMAT_FIELD);
+        if (format != null) {
+            if (!format.isIntegralNumber() || !format.canConvertToLong()) {
+                throw new InvalidCopy("format is not an integer");
+            }
+            String refusal = LedgerFormat.refusal(format.asLong());
+            if (refusal != null) {
+                throw new InvalidCopy(refusal, format.asLong() > LedgerFormat.CURRENT);
+            }
+        }
+        if (root.size() != (format == null ? 3 : 4)) {
+            throw new InvalidCopy("expected exactly the fields " + (format == null ? "" : "format, ")
+                    + "generation, state, checksum");
         }
         JsonNode gen = root.get("generation");
         JsonNode stateNode = root.get("state");

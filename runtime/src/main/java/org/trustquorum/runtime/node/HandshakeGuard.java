@@ -55,7 +55,9 @@ public final class HandshakeGuard {
         /** The handshake completed, but the certificate names no valid node id (or no peer was authenticated). */
         NO_NODE_ID,
         /** The other side closed the connection (or it broke) during the handshake. */
-        CLOSED
+        CLOSED,
+        /** The peers share no wire format version (TLS ALPN found no common protocol name). */
+        WIRE_VERSION
     }
 
     /** The outcome of {@link #admit}: refused (with why), or admitted, perhaps in place of {@code evicted}. */
@@ -136,6 +138,9 @@ public final class HandshakeGuard {
 
     /** The cause of a handshake that failed with {@code error}. */
     static Failure classify(Throwable error) {
+        if (org.trustquorum.runtime.wire.WireVersion.isAlpnRefusal(error)) {
+            return Failure.WIRE_VERSION;
+        }
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SslHandshakeTimeoutException) {
                 return Failure.TIMEOUT;

@@ -25,11 +25,12 @@ import org.trustquorum.runtime.tls.NodeTls;
  *   "ledger": ["node-1/ledger-a.json", "node-1/ledger-b.json"],
  *   "admin": {"host": "127.0.0.1", "port": 8001, "token": "..."}   (optional; host defaults to 127.0.0.1)
  *   "controlPlaneKey": "control-plane.pub"            (the control plane's Ed25519 public key, PEM)
+ *   "metrics": {"host": "127.0.0.1", "port": 9001}                 (optional; host defaults to 127.0.0.1)
  * }
  * </pre>
  */
 public record NodeConfig(String id, Endpoint listen, String advertise, List<Endpoint> peers, Tls tls, List<String> ledger,
-        Admin admin, String controlPlaneKey) {
+        Admin admin, String controlPlaneKey, Metrics metrics) {
 
     /** Where the admin API listens when the file names no host: loopback only. */
     public static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
@@ -44,6 +45,9 @@ public record NodeConfig(String id, Endpoint listen, String advertise, List<Endp
             return "Admin[" + host + ":" + port + ", token=<redacted>]";
         }
     }
+
+    /** The metrics listener (no token; {@code GET /metrics} only). */
+    public record Metrics(String host, int port) {}
 
     /** Reads and checks a configuration file. */
     public static NodeConfig read(Path file) throws IOException {
@@ -122,6 +126,19 @@ public record NodeConfig(String id, Endpoint listen, String advertise, List<Endp
                     baseDir.resolve(controlPlaneKey).toAbsolutePath().normalize());
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage());
+        }
+    }
+
+    /** The metrics listener to run, or null if the file configures none. */
+    public MetricsServer.Endpoint metricsEndpoint() throws IOException {
+        if (metrics == null) {
+            return null;
+        }
+        try {
+            return new MetricsServer.Endpoint(metrics.host() == null ? MetricsServer.DEFAULT_HOST : metrics.host(),
+                    metrics.port());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("'metrics': " + e.getMessage());
         }
     }
 

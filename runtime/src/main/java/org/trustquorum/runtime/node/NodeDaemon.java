@@ -1,11 +1,12 @@
 package org.trustquorum.runtime.node;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trustquorum.runtime.ledger.Ledger;
@@ -32,7 +33,13 @@ public final class NodeDaemon {
 
     /** Starts a node; completes once it listens (peers and admin API). */
     public static Future<NodeDaemon> start(Vertx vertx, NodeSettings settings, Durability durability) {
-        NodeVerticle v = new NodeVerticle(settings, durability);
+        return start(vertx, settings, durability, NodeMetrics.newRegistry(settings.id().toString()));
+    }
+
+    /** Starts a node whose figures go to {@code registry}. */
+    public static Future<NodeDaemon> start(Vertx vertx, NodeSettings settings, Durability durability,
+            PrometheusMeterRegistry registry) {
+        NodeVerticle v = new NodeVerticle(settings, durability, registry);
         return vertx.deployVerticle(v).map(id -> new NodeDaemon(vertx, v, id));
     }
 
@@ -51,21 +58,39 @@ public final class NodeDaemon {
     }
 
     /**
-     * Runs one node in this process until it is killed (SIGTERM/SIGINT stop it gracefully) or
-     * fails. Returns the process exit code: 0 after a clean stop, 1 if the node stopped because
-     * continuing was unsafe (e.g. its ledger could not be written), 2 if it could not start.
+     * Runs one node in this process until SIGTERM or SIGINT (a graceful stop) or until it fails.
+     * Returns the process exit code: 0 after a clean stop, 1 if the node stopped because continuing
+     * was unsafe (e.g. its ledger could not be written) or a requested stop did not complete, 2 if
+     * it could not start.
+     *
+     * @param metricsAt the metrics listener, or null for none
      */
-    public static int runUntilStopped(NodeSettings settings) throws InterruptedException {
-        Vertx vertx = Vertx.vertx();
+    public static int runUntilStopped(NodeSettings settings, MetricsServer.Endpoint metricsAt) throws InterruptedException {
+        // One node per process: its id stays in the main thread's logging context for good.
+        LogContext.node(settings.id().toString(), null);
+        PrometheusMeterRegistry registry = NodeMetrics.newRegistry(settings.id().toString());
+        Vertx vertx = ProcessMetrics.vertx(registry);
+        CountDownLatch ended = new CountDownLatch(1);
+        AtomicReference<String> stopSignal = new AtomicReference<>();
+        // Installed before the start so that a signal during start-up also stops the node cleanly.
+        StopSignals.install(signal -> {
+            stopSignal.compareAndSet(null, signal);
+            ended.countDown();
+        });
         NodeDaemon daemon;
+        MetricsServer metrics = null;
         try {
-            daemon = start(vertx, settings).await(STOP_TIMEOUT_MS * 6, TimeUnit.MILLISECONDS);
+            daemon = start(vertx, settings, Durability.of(new Ledger(settings.ledgerPaths())), registry)
+                    .await(STOP_TIMEOUT_MS * 6, TimeUnit.MILLISECONDS);
+            if (metricsAt != null) {
+                metrics = MetricsServer.start(vertx, metricsAt, daemon.node()::scrape).await(STOP_TIMEOUT_MS,
+                        TimeUnit.MILLISECONDS);
+            }
         } catch (Exception e) {
             LOG.error("{}: could not start: {}", settings.id(), e.getMessage());
             closeQuietly(vertx);
             return 2;
         }
-        CountDownLatch ended = new CountDownLatch(1);
         AtomicInteger code = new AtomicInteger(0);
         daemon.node().terminated().onComplete(ar -> {
             if (ar.failed()) {
@@ -73,30 +98,20 @@ public final class NodeDaemon {
             }
             ended.countDown();
         });
-        // SIGTERM/SIGINT: stop the node gracefully, then Vert.x. The hook owns the shutdown from
-        // then on; the main thread only waits for the node to end.
-        AtomicBoolean hookRan = new AtomicBoolean();
-        Thread hook = new Thread(() -> {
-            hookRan.set(true);
+        ended.await();
+        if (stopSignal.get() != null) {
+            LOG.info("{}: {} received; stopping gracefully", settings.id(), stopSignal.get());
             try {
                 daemon.stop().await(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
-                LOG.warn("{}: graceful stop did not finish: {}", settings.id(), e.toString());
+                LOG.error("{}: graceful stop did not finish: {}", settings.id(), e.toString());
+                code.set(1);
             }
-            closeQuietly(vertx);
-        }, "tq-node-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        ended.await();
-        if (!hookRan.get()) {
-            // The node stopped by itself (unsafe to continue): release everything and report it.
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is shutting down already; the hook closes Vert.x
-                return code.get();
-            }
-            closeQuietly(vertx);
         }
+        if (metrics != null) {
+            metrics.close();
+        }
+        closeQuietly(vertx);
         return code.get();
     }
 

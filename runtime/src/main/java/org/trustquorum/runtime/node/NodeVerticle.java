@@ -3,6 +3,7 @@ package org.trustquorum.runtime.node;
 import org.trustquorum.runtime.cp.ControlPlaneKeyFiles;
 import org.trustquorum.core.model.TrustAnchor;
 import org.trustquorum.core.auth.ConfigAuthority;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -50,6 +51,7 @@ import org.trustquorum.runtime.wire.FrameDecodeException;
 import org.trustquorum.runtime.wire.FrameDecoder;
 import org.trustquorum.runtime.wire.FrameEncoder;
 import org.trustquorum.runtime.wire.WireCodec;
+import org.trustquorum.runtime.wire.WireVersion;
 
 /**
  * One node: its {@link NodeEngine} on this verticle's event-loop context, driven by real sockets,
@@ -70,6 +72,8 @@ import org.trustquorum.runtime.wire.WireCodec;
  * exactly one {@link Input.ConnExited}: close, error, refused handshake, failed dial, a bad frame
  * and a handler that throws all end in the same once-only exit.
  */
+// "try": a LogContext is opened for its effect on the MDC around a block, never referenced in it.
+@SuppressWarnings("try")
 public final class NodeVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
 
@@ -90,7 +94,7 @@ public final class NodeVerticle extends VerticleBase {
 
     private final NodeSettings settings;
     private final Durability durability;
-    private final NodeMetrics metrics = new NodeMetrics();
+    private final NodeMetrics metrics;
     private final Promise<Void> terminated = Promise.promise();
 
     // ---- event-loop state: touched only on this verticle's context ----
@@ -118,6 +122,8 @@ public final class NodeVerticle extends VerticleBase {
     private long timerDeadlineMs = Long.MAX_VALUE;
     private volatile PeerAddress selfAddress;
     private volatile int adminPort = -1;
+    /** The latest committed epoch, for the logging context; updated after each ledger write. */
+    private volatile String epochLabel = "0";
 
     /** The state of one socket (one incarnation). */
     private static final class Conn {
@@ -146,8 +152,14 @@ public final class NodeVerticle extends VerticleBase {
     }
 
     public NodeVerticle(NodeSettings settings, Durability durability) {
+        this(settings, durability, NodeMetrics.newRegistry(settings.id().toString()));
+    }
+
+    /** A node whose figures go to {@code registry} (shared with the process's JVM and Vert.x figures). */
+    public NodeVerticle(NodeSettings settings, Durability durability, PrometheusMeterRegistry registry) {
         this.settings = settings;
         this.durability = durability;
+        this.metrics = new NodeMetrics(registry);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -161,10 +173,17 @@ public final class NodeVerticle extends VerticleBase {
         upgradeOptions = settings.tls().serverUpgradeOptions();
         ledgerWorker = vertx.createSharedWorkerExecutor("tq-ledger-" + settings.id(), LEDGER_WORKER_THREADS,
                 LEDGER_WRITE_WARN_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
-        return ledgerWorker.executeBlocking(this::loadAndTrust, true).compose(snapshot -> {
+        return ledgerWorker.executeBlocking(() -> {
+            try (LogContext lc = logContext()) {
+                return loadAndTrust();
+            }
+        }, true).compose(snapshot -> {
             generation = snapshot.generation();
-            LOG.info("{}: loaded ledger generation {} ({} configs, {} commits)", settings.id(), snapshot.generation(),
-                    snapshot.state().configs().size(), snapshot.state().commits().size());
+            epochLabel = snapshot.state().latestCommittedEpoch().toString();
+            try (LogContext lc = logContext()) {
+                LOG.info("{}: loaded ledger generation {} ({} configs, {} commits)", settings.id(), snapshot.generation(),
+                        snapshot.state().configs().size(), snapshot.state().commits().size());
+            }
             server = vertx.createNetServer(new NetServerOptions().setHost(settings.listenHost())
                     .setPort(settings.listenPort()).setTcpNoDelay(true));
             server.connectHandler(this::onAccept);
@@ -177,18 +196,24 @@ public final class NodeVerticle extends VerticleBase {
             client = vertx.createNetClient(settings.tls().clientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS)
                     .setTcpNoDelay(true));
             submit(() -> engine.step(new Input.PeersChanged(Set.copyOf(settings.peers())), now()));
-            LOG.info("{}: listening for peers on {}", settings.id(), selfAddress);
+            try (LogContext lc = logContext()) {
+                LOG.info("{}: listening for peers on {}", settings.id(), selfAddress);
+            }
             if (settings.admin() == null) {
                 return Future.succeededFuture();
             }
             admin = new AdminServer(vertx, adminBackend(), settings.admin());
             return admin.listen().map(port -> {
                 adminPort = port;
-                LOG.info("{}: admin API on {}:{}", settings.id(), settings.admin().host(), port);
+                try (LogContext lc = logContext()) {
+                    LOG.info("{}: admin API on {}:{}", settings.id(), settings.admin().host(), port);
+                }
                 return null;
             });
         }).onFailure(e -> {
-            LOG.error("{}: start-up failed: {}", settings.id(), e.toString());
+            try (LogContext lc = logContext()) {
+                LOG.error("{}: start-up failed: {}", settings.id(), e.toString());
+            }
             terminated.tryFail(e);
         });
     }
@@ -235,7 +260,9 @@ public final class NodeVerticle extends VerticleBase {
             failPendingReplies("the node stopped");
             return closeResources();
         }).onComplete(ar -> {
-            LOG.info("{}: stopped", settings.id());
+            try (LogContext lc = logContext()) {
+                LOG.info("{}: stopped", settings.id());
+            }
             terminated.tryComplete();
         });
     }
@@ -374,6 +401,18 @@ public final class NodeVerticle extends VerticleBase {
                 queue.size(), generation);
     }
 
+    /** The Prometheus text of this node's registry, with the engine's gauges read on this node's thread. */
+    public Future<String> scrape() {
+        return inspect(e -> {
+            metrics.snapshot(gauges());
+            return metrics.scrape();
+        });
+    }
+
+    private LogContext logContext() {
+        return LogContext.node(settings.id().toString(), epochLabel);
+    }
+
     private AdminBackend adminBackend() {
         return new AdminBackend() {
             @Override
@@ -398,7 +437,7 @@ public final class NodeVerticle extends VerticleBase {
 
             @Override
             public Future<String> metricsText() {
-                return inspect(e -> metrics.render(settings.id().toString(), gauges()));
+                return scrape();
             }
 
             @Override
@@ -432,7 +471,7 @@ public final class NodeVerticle extends VerticleBase {
             return; // an output we are performing caused this; the running loop picks it up in order
         }
         pumping = true;
-        try {
+        try (LogContext lc = logContext()) {
             while (!stopped && !persisting) {
                 if (persistedStep != null) {
                     Step s = persistedStep;
@@ -480,7 +519,9 @@ public final class NodeVerticle extends VerticleBase {
         PersistentState state = step.persist();
         long startNanos = System.nanoTime();
         ledgerWorker.<Void>executeBlocking(() -> {
-            durability.write(gen, state);
+            try (LogContext lc = logContext()) {
+                durability.write(gen, state);
+            }
             return null;
         }, true).onComplete(ar -> {
             persisting = false;
@@ -490,8 +531,8 @@ public final class NodeVerticle extends VerticleBase {
                 return;
             }
             generation = gen;
-            metrics.ledgerWrites.incrementAndGet();
-            metrics.ledgerWriteMicros.addAndGet((System.nanoTime() - startNanos) / 1_000);
+            epochLabel = state.latestCommittedEpoch().toString();
+            metrics.ledgerWritten(System.nanoTime() - startNanos);
             persistedStep = step;
             pump();
         });
@@ -546,6 +587,8 @@ public final class NodeVerticle extends VerticleBase {
     private void reply(long replyId, ApiResponse response) {
         if (response instanceof ApiResponse.Proxied p) {
             metrics.proxyCompleted(p.result());
+        } else if (response instanceof ApiResponse.Reconfigured r) {
+            metrics.reconfigured(r.result());
         }
         Promise<ApiResponse> p = pendingReplies.remove(replyId);
         boolean delivered = false;
@@ -659,12 +702,16 @@ public final class NodeVerticle extends VerticleBase {
                 return;
             }
             if (ar.failed()) {
-                handshakeFailed(c, HandshakeGuard.classify(ar.cause()), rootMessage(ar.cause()));
+                HandshakeGuard.Failure cause = HandshakeGuard.classify(ar.cause());
+                if (cause == HandshakeGuard.Failure.WIRE_VERSION) {
+                    wireVersionMismatch(c, WireVersion.alpnRefusal());
+                }
+                handshakeFailed(c, cause, rootMessage(ar.cause()));
                 exit(c, ExitCause.ABORTED);
                 return;
             }
             NodeId peer = certifiedPeer(c);
-            if (peer == null) {
+            if (peer == null || !sameWireVersion(c)) {
                 exit(c, ExitCause.ABORTED);
                 return;
             }
@@ -679,7 +726,10 @@ public final class NodeVerticle extends VerticleBase {
         conns.put(inc, c);
         client.connect(address.port(), address.host()).onComplete(ar -> guarded(c, () -> {
             if (ar.failed()) {
-                if (HandshakeGuard.isHandshakeError(ar.cause())) {
+                if (WireVersion.isAlpnRefusal(ar.cause())) {
+                    wireVersionMismatch(c, WireVersion.alpnRefusal());
+                    handshakeFailed(c, HandshakeGuard.Failure.WIRE_VERSION, rootMessage(ar.cause()));
+                } else if (HandshakeGuard.isHandshakeError(ar.cause())) {
                     handshakeFailed(c, HandshakeGuard.classify(ar.cause()), rootMessage(ar.cause()));
                 } else {
                     LOG.debug("{}: dial {} failed: {}", settings.id(), c.describe(), rootMessage(ar.cause()));
@@ -695,7 +745,7 @@ public final class NodeVerticle extends VerticleBase {
             c.socket = socket;
             attachHandlers(c);
             NodeId peer = certifiedPeer(c);
-            if (peer == null) {
+            if (peer == null || !sameWireVersion(c)) {
                 exit(c, ExitCause.DIAL_FAILED);
                 return;
             }
@@ -722,6 +772,21 @@ public final class NodeVerticle extends VerticleBase {
             handshakeFailed(c, HandshakeGuard.Failure.NO_NODE_ID, "its certificate names no node: " + e.getMessage());
             return null;
         }
+    }
+
+    /** True if the handshake agreed on this build's wire version; otherwise logs and counts the refusal. */
+    private boolean sameWireVersion(Conn c) {
+        String why = WireVersion.mismatch(c.socket.applicationLayerProtocol());
+        if (why == null) {
+            return true;
+        }
+        wireVersionMismatch(c, why);
+        return false;
+    }
+
+    private void wireVersionMismatch(Conn c, String why) {
+        metrics.wireVersionMismatches.incrementAndGet();
+        LOG.warn("{}: refusing {}: wire version mismatch: {}", settings.id(), c.describe(), why);
     }
 
     private void established(Conn c, NodeId peer) {
@@ -872,7 +937,8 @@ public final class NodeVerticle extends VerticleBase {
 
     /** Runs a socket handler; if it throws, the connection ends with HANDLER_EXCEPTION and the node carries on. */
     private void guarded(Conn c, Runnable handler) {
-        try {
+        try (LogContext lc = LogContext.peer(settings.id().toString(), epochLabel,
+                c.peer != null ? c.peer.toString() : c.remote)) {
             handler.run();
         } catch (RuntimeException e) {
             metrics.handlerExceptions.incrementAndGet();

@@ -12,6 +12,7 @@ import java.security.cert.CertificateException;
 import java.util.Set;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.trustquorum.core.model.NodeId;
+import org.trustquorum.runtime.wire.WireVersion;
 
 /**
  * Mutual-TLS settings of a node: its own certificate and key, and the CA it trusts for peers.
@@ -37,7 +38,9 @@ public record NodeTls(Path caCertificate, Path certificate, Path key) {
                 .setClientAuth(ClientAuth.REQUIRED)
                 .setKeyCertOptions(keyCert())
                 .setTrustOptions(trust())
-                .setEnabledSecureTransportProtocols(Set.of(TLS_PROTOCOL));
+                .setEnabledSecureTransportProtocols(Set.of(TLS_PROTOCOL))
+                .setUseAlpn(true);
+        o.getSslOptions().setApplicationLayerProtocols(WireVersion.alpnProtocols());
         o.setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_MS);
         o.setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
         return o;
@@ -54,7 +57,8 @@ public record NodeTls(Path caCertificate, Path certificate, Path key) {
         ServerSSLOptions o = new ServerSSLOptions().setClientAuth(ClientAuth.REQUIRED)
                 .setKeyCertOptions(keyCert())
                 .setTrustOptions(trust())
-                .setEnabledSecureTransportProtocols(Set.of(TLS_PROTOCOL));
+                .setEnabledSecureTransportProtocols(Set.of(TLS_PROTOCOL))
+                .setUseAlpn(true).setApplicationLayerProtocols(WireVersion.alpnProtocols());
         o.setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_MS);
         o.setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
         return o;
@@ -65,7 +69,8 @@ public record NodeTls(Path caCertificate, Path certificate, Path key) {
                 .setHostnameVerificationAlgorithm("")
                 .setKeyCertOptions(keyCert())
                 .setTrustOptions(trust())
-                .setEnabledSecureTransportProtocols(Set.of(TLS_PROTOCOL));
+                .setEnabledSecureTransportProtocols(Set.of(TLS_PROTOCOL))
+                .setUseAlpn(true).setApplicationLayerProtocols(WireVersion.alpnProtocols());
         o.setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_MS);
         o.setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
         return o;

@@ -17,7 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.trustquorum.core.crypto.RackSecret;
@@ -26,14 +27,15 @@ import org.trustquorum.core.model.EpochShare;
 import org.trustquorum.core.model.KeyShare;
 import org.trustquorum.core.model.PersistentState;
 import org.trustquorum.runtime.admin.AdminClient;
+import org.trustquorum.runtime.cli.LogFormat;
 import org.trustquorum.runtime.ledger.Ledger;
 
 /**
  * No rack secret in logs, ledgers or admin answers; no key share in logs or admin answers.
  *
  * <p>Runs the whole multi-process demo (two epochs, a node joining through proxies, a SIGKILL and
- * restart, every member unlocking both epochs) with every node logging at TRACE through the
- * production logging configuration, records every admin answer body, then makes more admin
+ * restart, every member unlocking both epochs) with every node logging at TRACE through a
+ * production logging configuration (once in the text format, once in the JSON format), records every admin answer body, then makes more admin
  * calls of every kind (status, proxied status, metrics, network config, load-secret, refusals).
  * The real secrets are rebuilt from the shares in the ledgers ({@link RackSecret#reconstruct}),
  * checked against the fingerprints the demo printed, and then searched for in everything that was
@@ -48,10 +50,11 @@ class SecretLeakTest {
     @TempDir
     Path dir;
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(LogFormat.class)
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
-    void noSecretOrKeyShareInLogsLedgersOrAdminAnswersOfAFullDemo() throws Exception {
-        Path logback = Path.of(ClusterDemo.class.getResource("/logback.xml").toURI());
+    void noSecretOrKeyShareInLogsLedgersOrAdminAnswersOfAFullDemo(LogFormat format) throws Exception {
+        Path logback = Path.of(ClusterDemo.class.getResource("/" + format.resource()).toURI());
         ByteArrayOutputStream demoOut = new ByteArrayOutputStream();
         ClusterDemo demo = new ClusterDemo(NODES, dir.resolve("cluster"), true,
                 new PrintStream(demoOut, true, StandardCharsets.UTF_8),
@@ -83,6 +86,9 @@ class SecretLeakTest {
         assertTrue(logs.toString().contains("TRACE") || logs.toString().contains("DEBUG"),
                 "the nodes logged at their most verbose level");
         assertTrue(logs.toString().contains("connected incarnation"), "node logs were captured");
+        if (format == LogFormat.JSON) {
+            assertTrue(logs.toString().contains("\"formattedMessage\":\"TQ-SLED:"), "the nodes logged JSON");
+        }
         assertTrue(adminAnswers.toString().contains("POST /v1/load-secret -> 200"), "admin answers were captured");
 
         Map<String, String> secretMayNotAppearIn = new LinkedHashMap<>();

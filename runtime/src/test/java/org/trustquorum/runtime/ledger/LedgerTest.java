@@ -57,7 +57,7 @@ class LedgerTest {
     }
 
     /** State after preparing and committing epochs 1..n (epoch 2+ carry encrypted earlier secrets). */
-    private static PersistentState stateThrough(int n) {
+    static PersistentState stateThrough(int n) {
         PersistentState s = PersistentState.EMPTY;
         for (int e = 1; e <= n; e++) {
             s = s.withConfig(config(e, e > 1)).withShare(Epoch.of(e), new KeyShare(1, bytes(32, 40 + e)))
@@ -95,7 +95,7 @@ class LedgerTest {
         assertTrue(got.allCopiesCurrent());
         for (Path p : paths()) {
             JsonNode root = LedgerJson.MAPPER.readTree(Files.readAllBytes(p));
-            assertEquals(List.of("generation", "state", "checksum"), iterableToList(root.fieldNames()));
+            assertEquals(List.of("format", "generation", "state", "checksum"), iterableToList(root.fieldNames()));
             assertEquals(1, root.get("generation").asLong());
             assertTrue(root.get("checksum").asText().matches("[0-9a-f]{64}"));
         }
@@ -307,11 +307,11 @@ class LedgerTest {
     }
 
     @Test
-    void fileNeverContainsAnythingButTheThreeFields() throws Exception {
+    void fileNeverContainsAnythingButTheFourFields() throws Exception {
         loaded().write(3, stateThrough(1));
         String json = new String(Files.readAllBytes(paths().get(1)), StandardCharsets.UTF_8);
         JsonNode root = LedgerJson.MAPPER.readTree(json);
-        assertEquals(3, root.size());
+        assertEquals(4, root.size());
         assertEquals(Set.of("configs", "shares", "commits", "expunged", "commitProofs", "controlPlaneKey"),
                 Set.copyOf(iterableToList(root.get("state").fieldNames())));
     }

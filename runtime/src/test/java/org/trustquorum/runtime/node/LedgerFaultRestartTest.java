@@ -87,8 +87,8 @@ class LedgerFaultRestartTest {
             NodeStatus after = status(c, b);
             assertEquals(List.of(first), after.committedEpochs(), "the older copy's state, not an empty one");
             assertEquals(List.of(first), after.shareEpochs());
-            assertTrue(c.node(b).metrics().render(b.toString(), c.node(b).inspect(e -> c.node(b).gauges()).await())
-                    .contains("tq_ledger_generation{node=\"" + b + "\"} " + olderGeneration));
+            assertEquals((double) olderGeneration,
+                    Scrape.value(c.node(b).scrape().await(), "tq_ledger_generation{node=\"" + b + "\"}"));
             c.awaitMesh();
             assertEquals(firstPrint, ReconfigurationOverTlsTest.unlock(c.admin(b), first), "and it still unlocks epoch " + first);
         }

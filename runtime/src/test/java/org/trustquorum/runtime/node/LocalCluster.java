@@ -164,6 +164,11 @@ final class LocalCluster implements AutoCloseable {
         d.stop().await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** The daemon running a node (to stop it the way {@code tq node} does on SIGTERM). */
+    NodeDaemon daemon(NodeId id) {
+        return daemons.get(id);
+    }
+
     /** Nodes still registered as running. */
     java.util.Set<NodeId> running() {
         return daemons.keySet();

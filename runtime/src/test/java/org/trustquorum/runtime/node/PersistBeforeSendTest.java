@@ -25,6 +25,7 @@ import org.trustquorum.core.model.RackId;
 import org.trustquorum.core.model.Result;
 import org.trustquorum.core.model.Threshold;
 import org.trustquorum.core.protocol.ReconfigureOutcome;
+import org.trustquorum.runtime.ledger.Ledger;
 
 /** Nothing a step produced leaves the node before the state behind it is on disk; a failed write stops the node. */
 @ExtendWith(VertxExtension.class)
@@ -102,6 +103,41 @@ class PersistBeforeSendTest {
             assertEquals(0, configsAt(c, c.id(3)));
             assertThrows(Exception.class, () -> c.node(coordinator).call(new ApiRequest.Status())
                     .await(LocalCluster.WAIT.toMillis(), TimeUnit.MILLISECONDS), "it takes no more calls");
+        }
+    }
+
+    /**
+     * A stop request (what {@code tq node} does on SIGTERM: {@link NodeDaemon#stop}) during a ledger
+     * write waits for the write: it completes on every copy, the step's outputs (the caller's
+     * answer) are performed, and only then does the node shut down, cleanly. Nothing acknowledged is
+     * lost. (The signal and the exit code 0 of a real process: the packaging module's PackageIT.)
+     */
+    @Test
+    void aStopDuringALedgerWriteWaitsForTheWriteAndLosesNothing(Vertx vertx) throws Exception {
+        LocalCluster c = new LocalCluster(vertx, dir, 3, LocalCluster.TEST_LIMITS);
+        ControlledDisk[] disk = new ControlledDisk[1];
+        c.durabilityWrappers.put(c.id(1), d -> disk[0] = new ControlledDisk(d));
+        try (LocalCluster cluster = c.startAll()) {
+            cluster.awaitMesh();
+            NodeId coordinator = c.id(1);
+            disk[0].hold();
+            Future<ApiResponse> reply = c.node(coordinator).call(reconfigure(c.ids));
+            LocalCluster.awaitTrue("the coordinator started writing", () -> disk[0].writesStarted.get() == 1);
+
+            Future<Void> stopping = c.daemon(coordinator).stop();
+            Thread.sleep(HOLD_OBSERVATION_MS);
+            assertFalse(stopping.isComplete(), "the stop waits for the write in progress");
+
+            disk[0].release();
+            stopping.await(LocalCluster.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertEquals(new ApiResponse.Reconfigured(Result.ok(ReconfigureOutcome.STARTED)),
+                    reply.await(LocalCluster.WAIT.toMillis(), TimeUnit.MILLISECONDS), "the caller got its answer");
+            assertTrue(c.node(coordinator).terminated().succeeded(), "a clean stop (tq node exits 0)");
+            assertEquals(1, disk[0].writesDone.get());
+
+            Ledger.Loaded onDisk = new Ledger(c.settings(coordinator).ledgerPaths()).load();
+            assertTrue(onDisk.allCopiesCurrent(), "every copy holds the write");
+            assertTrue(onDisk.state().config(Epoch.of(1)).isPresent(), "the prepared configuration survived the stop");
         }
     }
 }

@@ -23,6 +23,8 @@ public final class SimMain implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
+    /** An unexpected exception: a bug or an environment failure, not the user's input. */
+    public static final int EXIT_INTERNAL_ERROR = 3;
     public static final int DEFAULT_NODES = 8;
     public static final long DEFAULT_SEEDS = 200;
     public static final long DEFAULT_FIRST_SEED = 1;
@@ -41,9 +43,9 @@ public final class SimMain implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SimMain());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("tq: " + ex);
+            cmd.getErr().println("tq: " + "internal error: " + ex);
             ex.printStackTrace(cmd.getErr());
-            return EXIT_USAGE;
+            return EXIT_INTERNAL_ERROR;
         });
         return cl;
     }
