@@ -176,7 +176,8 @@ class PackageIT {
                     {"id": "%s", "listen": {"host": "127.0.0.1", "port": %d}, "peers": [%s],
                      "tls": {"ca": "../certs/ca.pem", "cert": "../certs/node-%d.pem", "key": "../certs/node-%d.key"},
                      "ledger": ["ledger-a/state.json", "ledger-b/state.json"],
-                     "admin": {"port": %d, "token": "%s"}, "metrics": {"port": %d}}
+                     "admin": {"port": %d, "token": "%s"}, "metrics": {"port": %d},
+                     "controlPlaneKey": "../certs/control-plane.pub"}
                     """.formatted(ids.get(i - 1), ports[i - 1], peers, i, i, ports[NODES + i - 1], TOKEN, ports[2 * NODES + i - 1]);
             Path file = dir.resolve("node.json");
             Files.writeString(file, config);
@@ -196,12 +197,23 @@ class PackageIT {
         }
 
         String coordinator = "127.0.0.1:" + ports[NODES];
-        Run started = admin(coordinator, "reconfigure", "--rack-id", RACK, "--epoch", "1", "--last-committed", "0",
-                "--members", String.join(",", ids), "--threshold", "2");
+        String keys = work.resolve("certs").toString();
+        // A node refuses members it has never seen a certificate of: retry until the mesh is up.
+        Run started;
+        long meshDeadline = System.nanoTime() + COMMIT_DEADLINE.toNanos();
+        do {
+            started = admin(coordinator, "reconfigure", "--rack-id", RACK, "--epoch", "1", "--last-committed", "0",
+                    "--members", String.join(",", ids), "--threshold", "2", "--sign-with", keys);
+        } while (started.exit() != 0 && started.out().contains("UnknownMembers") && System.nanoTime() < meshDeadline
+                && pause());
         assertEquals(0, started.exit(), started.toString());
         assertEquals("STARTED", JSON.readTree(started.out()).path("outcome").asText());
+        Path signed = work.resolve("commit-1.json");
+        Run sign = admin(coordinator, "sign-commit", "--epoch", "1", "--sign-with", keys, "--out", signed.toString());
+        assertEquals(0, sign.exit(), sign.toString());
+        String signature = JSON.readTree(Files.readString(signed)).path("signature").asText();
         for (int i = 1; i <= NODES; i++) {
-            awaitCommitted(ports[NODES + i - 1]);
+            awaitCommitted(ports[NODES + i - 1], signature);
         }
         String fingerprint = null;
         for (int i = 1; i <= NODES; i++) {
@@ -252,6 +264,16 @@ class PackageIT {
         }
     }
 
+    /** Waits a little before a retry; always true (for use in a loop condition). */
+    private static boolean pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
     private static Run admin(String node, String... call) throws Exception {
         List<String> args = new ArrayList<>(List.of("admin", "--node", node, "--token", TOKEN));
         args.addAll(List.of(call));
@@ -268,8 +290,8 @@ class PackageIT {
     }
 
     /** Commits epoch 1 at a member, retrying while its prepare has not arrived yet (409 NotPrepared). */
-    private static void awaitCommitted(int adminPort) throws Exception {
-        awaitAnswer(adminPort, "/v1/commit", "{\"rackId\": \"" + RACK + "\", \"epoch\": 1}",
+    private static void awaitCommitted(int adminPort, String signature) throws Exception {
+        awaitAnswer(adminPort, "/v1/commit", "{\"rackId\": \"" + RACK + "\", \"epoch\": 1, \"signature\": \"" + signature + "\"}",
                 a -> a.path("status").asText().equals("COMMITTED"));
     }
 
@@ -280,7 +302,7 @@ class PackageIT {
         String last;
         do {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-                    .header("Authorization", "Bearer " + TOKEN).timeout(COMMAND_TIMEOUT)
+                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json").timeout(COMMAND_TIMEOUT)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             last = r.statusCode() + " " + r.body();
             if (r.statusCode() == 200 && done.test(JSON.readTree(r.body()))) {

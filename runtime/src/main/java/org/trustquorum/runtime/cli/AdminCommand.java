@@ -28,7 +28,7 @@ import picocli.CommandLine.ParentCommand;
         subcommands = {AdminCommand.Status.class, AdminCommand.Reconfigure.class, AdminCommand.Commit.class,
                 AdminCommand.PrepareAndCommit.class, AdminCommand.LoadSecret.class, AdminCommand.ClearSecrets.class,
                 AdminCommand.Proxy.class, AdminCommand.NetworkConfig.class, AdminCommand.Metrics.class,
-                AdminCommand.Health.class})
+                AdminCommand.Health.class, AdminCommand.SignCommit.class})
 final class AdminCommand implements Callable<Integer> {
     /** Environment variable holding the token when neither --token nor --token-file is given. */
     static final String TOKEN_ENV = "TQ_ADMIN_TOKEN";
@@ -92,6 +92,39 @@ final class AdminCommand implements Callable<Integer> {
         }
     }
 
+    /** The JSON answer of a GET, or an exception naming the status when it is not 2xx. */
+    JsonNode fetch(Route route) throws IOException, AdminException {
+        AdminClient.Raw r = AdminClient.await(client().raw("GET", route.path, null));
+        if (r.status() < 200 || r.status() >= 300 || r.body() == null) {
+            throw new IOException(route.path + " answered " + r.status() + (r.body() == null ? "" : ": " + r.body()));
+        }
+        return r.body();
+    }
+
+    /** Adds the commit signature of {@code signed} (a file of sign-commit) to {@code body}. */
+    static boolean addCommitSignature(ObjectNode body, Path signed) {
+        if (signed == null) {
+            return true;
+        }
+        try {
+            body.put(AdminSigning.SIGNATURE, AdminSigning.signatureIn(signed));
+            return true;
+        } catch (IOException e) {
+            System.err.println("tq admin: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** A prepare-and-commit body from a configuration file; its signature too, if it holds one. */
+    static ObjectNode configBody(ObjectNode b, Path file) throws IOException {
+        b.set("config", readConfig(file));
+        JsonNode whole = ApiJson.MAPPER.readTree(Files.readAllBytes(file));
+        if (whole.has(AdminSigning.SIGNATURE)) {
+            b.put(AdminSigning.SIGNATURE, whole.get(AdminSigning.SIGNATURE).asText());
+        }
+        return b;
+    }
+
     static ObjectNode obj() {
         return ApiJson.MAPPER.createObjectNode();
     }
@@ -131,12 +164,27 @@ final class AdminCommand implements Callable<Integer> {
         List<String> members;
         @Option(names = "--threshold", required = true)
         int threshold;
+        @Option(names = "--sign-with", description = "directory holding the control plane's key pair "
+                + "(control-plane.key, control-plane.pub): sign the proposal; nodes refuse an unsigned one")
+        Path signWith;
+        @Option(names = "--coordinator", description = "the coordinator's id, PART:SERIAL (default: asked from the node)")
+        String coordinator;
 
         @Override
         public Integer call() {
             ObjectNode b = obj().put("rackId", rackId).put("epoch", epoch).put("lastCommittedEpoch", lastCommitted)
                     .put("threshold", threshold);
             b.set("members", ApiJson.MAPPER.valueToTree(members));
+            if (signWith != null) {
+                try {
+                    String coord = coordinator != null ? coordinator : admin.fetch(Route.STATUS).get("id").asText();
+                    b.put(AdminSigning.SIGNATURE, AdminSigning.signProposal(AdminSigning.keys(signWith), rackId, epoch,
+                            coord, members, threshold));
+                } catch (IOException | AdminException | IllegalArgumentException e) {
+                    System.err.println("tq admin reconfigure: cannot sign: " + e.getMessage());
+                    return 2;
+                }
+            }
             return admin.send("POST", Route.RECONFIGURE, b);
         }
     }
@@ -148,9 +196,39 @@ final class AdminCommand implements Callable<Integer> {
         @Option(names = "--epoch", required = true)
         long epoch;
 
+        @Option(names = "--signed", description = "the file `tq admin sign-commit` wrote for this epoch")
+        Path signed;
+
         @Override
         public Integer call() {
-            return admin.send("POST", Route.COMMIT, obj().put("rackId", rackId).put("epoch", epoch));
+            ObjectNode b = obj().put("rackId", rackId).put("epoch", epoch);
+            return addCommitSignature(b, signed) ? admin.send("POST", Route.COMMIT, b) : 2;
+        }
+    }
+
+    @Command(name = "sign-commit", mixinStandardHelpOptions = true,
+            description = "As the control plane: sign the commit of the configuration this node coordinates "
+                    + "(refused unless it carries the control plane's proposal signature); writes {config, signature}.")
+    static final class SignCommit extends Sub {
+        @Option(names = "--epoch", required = true)
+        long epoch;
+        @Option(names = "--sign-with", required = true, description = "directory holding the control plane's key pair")
+        Path signWith;
+        @Option(names = "--out", required = true, description = "file to write (give it to commit --signed, "
+                + "prepare-and-commit --config and the proxy forms)")
+        Path out;
+
+        @Override
+        public Integer call() {
+            try {
+                ObjectNode signedCommit = AdminSigning.signCommit(AdminSigning.keys(signWith), admin.fetch(Route.STATUS), epoch);
+                Files.write(out, ApiJson.MAPPER.writeValueAsBytes(signedCommit));
+                System.out.println("signed the commit of epoch " + epoch + " into " + out);
+                return 0;
+            } catch (IOException | AdminException | IllegalArgumentException e) {
+                System.err.println("tq admin sign-commit: " + e.getMessage());
+                return 1;
+            }
         }
     }
 
@@ -164,7 +242,7 @@ final class AdminCommand implements Callable<Integer> {
         public Integer call() {
             ObjectNode b = obj();
             try {
-                b.set("config", readConfig(config));
+                configBody(b, config);
             } catch (IOException e) {
                 System.err.println("tq admin: " + config + ": " + e.getMessage());
                 return 2;
@@ -265,9 +343,13 @@ final class AdminCommand implements Callable<Integer> {
             @Option(names = "--epoch", required = true)
             long epoch;
 
+            @Option(names = "--signed", description = "the file `tq admin sign-commit` wrote for this epoch")
+            Path signed;
+
             @Override
             public Integer call() {
-                return proxy.admin.send("POST", Route.PROXY_COMMIT, obj().put("to", to).put("rackId", rackId).put("epoch", epoch));
+                ObjectNode b = obj().put("to", to).put("rackId", rackId).put("epoch", epoch);
+                return addCommitSignature(b, signed) ? proxy.admin.send("POST", Route.PROXY_COMMIT, b) : 2;
             }
         }
 
@@ -280,7 +362,7 @@ final class AdminCommand implements Callable<Integer> {
             public Integer call() {
                 ObjectNode b = obj().put("to", to);
                 try {
-                    b.set("config", readConfig(config));
+                    configBody(b, config);
                 } catch (IOException e) {
                     System.err.println("tq admin: " + config + ": " + e.getMessage());
                     return 2;
