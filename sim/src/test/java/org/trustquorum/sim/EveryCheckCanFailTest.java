@@ -1,5 +1,7 @@
 package org.trustquorum.sim;
 
+import org.trustquorum.sim.check.AuthorizedState;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -97,7 +99,8 @@ class EveryCheckCanFailTest {
             }
             for (String c : classes) {
                 for (Field f : Class.forName(c).getFields()) {
-                    if (f.getName().equals("NAME") && Modifier.isStatic(f.getModifiers())) {
+                    boolean authorizationCheck = f.getDeclaringClass() == AuthorizedState.class && f.getType() == String.class;
+                    if ((f.getName().equals("NAME") || authorizationCheck) && Modifier.isStatic(f.getModifiers())) {
                         names.add((String) f.get(null));
                     }
                 }
@@ -119,8 +122,8 @@ class EveryCheckCanFailTest {
         t.put("no-stale-ack", () -> thrown(() -> NoStaleAck.check("n00", Epoch.of(1), committed(2))));
         t.put("expunged-is-final", () -> thrown(() -> {
             ExpungedMarker m = new ExpungedMarker(Epoch.of(2), PEER);
-            ExpungedIsFinal.check("n00", new PersistentState(List.of(), List.of(), List.of(), m),
-                    new PersistentState(List.of(), List.of(), List.of(Epoch.of(1)), m));
+            ExpungedIsFinal.check("n00", new PersistentState(List.of(), List.of(), List.of(), m, List.of()),
+                    new PersistentState(List.of(), List.of(), List.of(Epoch.of(1)), m, List.of()));
         }));
         t.put("secret-matches-oracle", () -> thrown(() -> SecretMatchesOracle.check("n00", Epoch.of(1),
                 new byte[] {1, 2}, new byte[] {1, 3})));
@@ -149,7 +152,18 @@ class EveryCheckCanFailTest {
         t.put("keepalive", () -> regression("silent-queue-drop"));
         t.put("share-matches-digest", () -> firstFailure(Mutation.COMPUTE_SHARE_AT_WRONG_X));
         t.put("no-config-below-commit", () -> thrown(() -> NoConfigBelowCommit.check("n00", committed(2),
-                new PersistentState(List.of(config(2)), List.of(), List.of(Epoch.of(2)), null))));
+                new PersistentState(List.of(config(2)), List.of(), List.of(Epoch.of(2)), null, List.of()))));
+        // The authorization checks: the gate mutants against hostile peers, and the refusal of an honest frame.
+        t.put(AuthorizedState.UNSIGNED_CONFIG, () -> firstHostileFailure(Mutation.ACCEPT_UNSIGNED_PREPARE,
+                AuthorizedState.UNSIGNED_CONFIG));
+        t.put(AuthorizedState.UNSIGNED_COMMIT, () -> firstHostileFailure(Mutation.COMMIT_CALL_UNSIGNED,
+                AuthorizedState.UNSIGNED_COMMIT));
+        t.put(AuthorizedState.UNPROVEN_EXPUNGE, () -> firstHostileFailure(Mutation.ACCEPT_EXPUNGED_WITHOUT_PROOF));
+        t.put(AuthorizedState.UNSIGNED_REQUEST_ACCEPTED,
+                () -> firstHostileFailure(Mutation.COORDINATE_UNSIGNED_REQUEST));
+        t.put(AuthorizedState.HONEST_FRAME_REFUSED, () -> thrown(() -> {
+            throw AuthorizedState.honestFrameRefused("n00", PEER, "Prepare", "bad signature");
+        }));
         // A management network that loses every call: the control plane never commits anything.
         t.put("liveness", () -> new Simulation(scripted(1, 4, nodes(0, 1, 2, 3), 2, 5_000,
                 b -> b.cpLossPercent = ALL_PERCENT)).run().check());
@@ -165,11 +179,11 @@ class EveryCheckCanFailTest {
         for (int i = 0; i < 4; i++) {
             members.add(new Member(new NodeId("tq-sim", "node-0" + i), new Sha3Digest(new byte[Sha3Digest.LENGTH_BYTES])));
         }
-        return new Configuration(new RackId(1, 2), Epoch.of(1), ME, members, Threshold.of(k), null);
+        return new Configuration(new RackId(1, 2), Epoch.of(1), ME, members, Threshold.of(k), null, null);
     }
 
     private static PersistentState committed(long epoch) {
-        return new PersistentState(List.of(), List.of(), List.of(Epoch.of(epoch)), null);
+        return new PersistentState(List.of(), List.of(), List.of(Epoch.of(epoch)), null, List.of());
     }
 
     private static ConnectionTable emptyTable() {
@@ -193,6 +207,22 @@ class EveryCheckCanFailTest {
         } catch (IOException | URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The first check that fails, over the first seeds of the hostile profile with {@code mutant}. */
+    private static String firstHostileFailure(Mutation mutant) {
+        return firstHostileFailure(mutant, null);
+    }
+
+    /** As above; with {@code wanted}, the first failure with that check (a mutant may trip several). */
+    private static String firstHostileFailure(Mutation mutant, String wanted) {
+        for (long seed = 1; seed <= MUTANT_SEED_BUDGET; seed++) {
+            RunResult r = new Simulation(RunSpec.generate(seed, 5, FaultProfile.HOSTILE, mutant)).run();
+            if (!r.passed() && (wanted == null || wanted.equals(r.check()))) {
+                return r.check();
+            }
+        }
+        return null;
     }
 
     private static String firstFailure(Mutation mutant) {
