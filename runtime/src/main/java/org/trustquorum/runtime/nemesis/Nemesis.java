@@ -29,7 +29,8 @@ import org.trustquorum.runtime.node.TestMutation;
  *       on the way, no stalled connection outlives keepalive and no acceptor keeps a duplicate;
  *   <li>{@link #SETTLE_MS} later no node's tracker holds a proxied request (none outlives its
  *       connection);
- *   <li>every burst request completed, once, with a value or a documented error;
+ *   <li>every burst request completed, once, with a value or a documented error, and none with
+ *       Timeout: no fault holds a live connection silent for longer than keepalive allows;
  *   <li>each node (not restarted in the round) completed exactly as many proxied requests as were
  *       issued through it;
  *   <li>no alarm was counted, no error-level line that is not a documented fault was logged;
@@ -172,9 +173,11 @@ public final class Nemesis implements ChaosHooks {
     @Override
     public String endFaults(int round) throws InterruptedException {
         String where = "round " + round + ": ";
+        long endNanos = System.nanoTime();
         faultThread.join(schedule.windowMs() + RECOVERY_TIMEOUT_MS);
         burst.awaitIssued(RECOVERY_TIMEOUT_MS);
         long recoveredMs = awaitRecovery(where);
+        long sinceEndMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - endNanos);
         Thread.sleep(SETTLE_MS);
         checkTrackers(where);
         for (String hung : burst.awaitCompleted(BURST_COMPLETION_TIMEOUT_MS)) {
@@ -189,6 +192,12 @@ public final class Nemesis implements ChaosHooks {
             report(where + unreachable + " burst requests could not reach " + schedule.proxyNode()
                     + "'s admin API although it was not restarted");
         }
+        Integer timeouts = burst.outcomes().get(RequestBurst.Outcome.TIMEOUT);
+        if (timeouts != null) {
+            report(where + timeouts + " burst requests through " + schedule.proxyNode() + " ended with Timeout: no link"
+                    + " holds a request longer than the fault window plus keepalive (10 s), both shorter than the proxy's"
+                    + " deadline (15 s), so each waited on a connection that was gone (a tracker entry outlived its connection)");
+        }
         if (!cpCalls.awaitQuiet(CP_QUIET_TIMEOUT_MS)) {
             report(where + "a proxy call of the control plane did not complete within " + CP_QUIET_TIMEOUT_MS / 1000 + " s");
         }
@@ -197,7 +206,8 @@ public final class Nemesis implements ChaosHooks {
         stats.burst(burst);
         return "nemesis: " + burst.issued() + " proxied requests through " + schedule.proxyNode() + " " + burst.outcomes()
                 + "; one connection per peer again " + (recoveredMs < 0 ? "NOT within " + RECOVERY_TIMEOUT_MS / 1000 + " s"
-                        : String.format("%.1f s", recoveredMs / 1e3)) + " after the heal";
+                        : String.format("%.1f s after the heal, %.1f s after the reconfiguration ended", recoveredMs / 1e3,
+                                sinceEndMs / 1e3));
     }
 
     /** Waits for one connection per peer everywhere; returns the time it took after the heal, or -1. */

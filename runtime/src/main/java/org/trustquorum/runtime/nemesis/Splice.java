@@ -42,6 +42,8 @@ final class Splice {
     private volatile long blackholedAtNanos;
     /** A duplicate: the dialer side was cut on purpose, the acceptor side is kept. */
     private volatile boolean halfOpen;
+    /** The dialer side was closed on purpose (flapping); errors on it end nothing else. */
+    private volatile boolean cutting;
     /** When application data had passed both ways (both ends finished their handshakes), or 0. */
     private volatile long establishedAtNanos;
     private final boolean closeAfterHandshake;
@@ -61,9 +63,13 @@ final class Splice {
         Thread.ofVirtual().name("tq-nemesis-" + link.link().label() + "-" + id).start(() -> {
             Socket s = new Socket();
             try {
+                down.setTcpNoDelay(true);
+            } catch (IOException e) {
+                // the dialer side is gone already (a flap cut it): the pumps will see that
+            }
+            try {
                 s.setTcpNoDelay(true);
                 s.connect(target, connectTimeoutMs);
-                down.setTcpNoDelay(true);
             } catch (IOException e) {
                 quietClose(s, true);
                 close(false);
@@ -124,6 +130,7 @@ final class Splice {
 
     /** Flapping: close the dialer side now and the acceptor side {@code lagMs} later. */
     void cutWithLag(long lagMs) {
+        cutting = true;
         quietClose(down, false);
         Thread.ofVirtual().start(() -> {
             sleepMs(lagMs);
@@ -194,6 +201,9 @@ final class Splice {
                 }
             }
         } catch (IOException e) {
+            if (cutting) {
+                return; // the acceptor side is closed when the flap's lag is over
+            }
             if (isBlackholed()) {
                 sourceEnded[d.ordinal()].set(true);
                 closeIfBothEnded();
@@ -243,7 +253,7 @@ final class Splice {
                 }
             }
         } catch (IOException e) {
-            if (!isBlackholed()) {
+            if (!isBlackholed() && !cutting) {
                 close(true);
             }
         } catch (InterruptedException e) {
