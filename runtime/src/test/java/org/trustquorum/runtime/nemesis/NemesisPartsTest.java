@@ -25,38 +25,43 @@ class NemesisPartsTest {
     @TempDir
     Path dir;
 
-    private static List<Link> links(FaultProxies proxies) {
+    /** Node i's own peer address in these tests. */
+    private static NodeConfig.Endpoint node(int i) {
+        return new NodeConfig.Endpoint("127.0.0.1", 20_000 + i);
+    }
+
+    /** Routes every node's peer list through {@code proxies}; returns the lists, node by node. */
+    private static List<List<NodeConfig.Endpoint>> route(FaultProxies proxies) {
         List<NodeConfig.Endpoint> nodes = new ArrayList<>();
         for (int i = 0; i < IDS.size(); i++) {
-            nodes.add(new NodeConfig.Endpoint("127.0.0.1", 20_000 + i));
+            nodes.add(node(i));
         }
         int[] ports = new int[proxies.extraPorts(IDS.size())];
         for (int i = 0; i < ports.length; i++) {
             ports[i] = 10_000 + i;
         }
+        List<List<NodeConfig.Endpoint>> lists = new ArrayList<>();
         for (int i = 0; i < IDS.size(); i++) {
-            proxies.peersOf(i, nodes, ports);
+            lists.add(proxies.peersOf(i, nodes, ports));
         }
+        return lists;
+    }
+
+    private static List<Link> links(FaultProxies proxies) {
+        route(proxies);
         return proxies.links();
     }
 
     @Test
     void everyPairOfNodesHasOneLinkDialedByTheHigherNodeThroughItsOwnPort() {
         FaultProxies proxies = new FaultProxies(IDS);
-        List<NodeConfig.Endpoint> nodes = new ArrayList<>();
-        for (int i = 0; i < IDS.size(); i++) {
-            nodes.add(new NodeConfig.Endpoint("127.0.0.1", 20_000 + i));
-        }
-        int[] ports = new int[proxies.extraPorts(IDS.size())];
-        for (int i = 0; i < ports.length; i++) {
-            ports[i] = 10_000 + i;
-        }
+        List<List<NodeConfig.Endpoint>> lists = route(proxies);
         List<Integer> used = new ArrayList<>();
         for (int i = 0; i < IDS.size(); i++) {
-            List<NodeConfig.Endpoint> peers = proxies.peersOf(i, nodes, ports);
+            List<NodeConfig.Endpoint> peers = lists.get(i);
             assertEquals(i, peers.size(), "node " + i + " lists one proxy per lower node");
             for (NodeConfig.Endpoint e : peers) {
-                assertTrue(e.port() < nodes.get(i).port(), "a node must dial every proxy it lists");
+                assertTrue(e.port() < node(i).port(), "a node must dial every proxy it lists");
                 used.add(e.port());
             }
         }
