@@ -48,6 +48,9 @@ import org.trustquorum.runtime.cp.Gateway;
  * (by fingerprint), different from every earlier epoch's; at the end all of this again for every
  * node. Each failed check is one violation. Prints {@code rounds: R, violations: V} last; exit 0
  * iff V is 0.
+ *
+ * <p>A {@link ChaosHooks} adds to every round (the network nemesis, {@code --nemesis}, puts a
+ * fault proxy on every peer link and checks the connections and the proxy after each round).
  */
 public final class ChaosRun {
     public static final int MIN_NODES = 4;
