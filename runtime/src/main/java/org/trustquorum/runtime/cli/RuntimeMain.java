@@ -4,13 +4,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.trustquorum.core.Mutation;
 import org.trustquorum.core.engine.EngineLimits;
 import org.trustquorum.core.model.NodeId;
 import org.trustquorum.runtime.bench.RuntimeBench;
+import org.trustquorum.runtime.cluster.ChaosHooks;
 import org.trustquorum.runtime.cluster.ChaosRun;
 import org.trustquorum.runtime.cluster.ClusterDemo;
 import org.trustquorum.runtime.cp.ControlPlaneKeyFiles;
 import org.trustquorum.runtime.node.MetricsServer;
+import org.trustquorum.runtime.nemesis.Nemesis;
 import org.trustquorum.runtime.node.NodeConfig;
 import org.trustquorum.runtime.node.NodeDaemon;
 import org.trustquorum.runtime.node.NodeSettings;
@@ -159,11 +162,33 @@ public final class RuntimeMain implements Callable<Integer> {
         @Option(names = "--seed", description = "seed of the kill schedule (default: random, printed)")
         Long seed;
 
+        @Option(names = "--nemesis", description = "also put a fault proxy on every peer link: link faults and a burst of"
+                + " proxied requests in every round, and their checks")
+        boolean nemesis;
+
+        @Option(names = "--mutant", description = "TEST ONLY, with --nemesis: start every node with this guard of the"
+                + " connection layer turned off (a core mutant name, e.g. tracker-not-cleared-on-exit)")
+        String mutant;
+
         @Override
         public Integer call() throws Exception {
             Path d = dir != null ? dir : ChaosRun.defaultDir();
             long s = seed != null ? seed : ChaosRun.randomSeed();
-            return new ChaosRun(nodes, rounds, d, s, System.out).run();
+            if (mutant != null && !nemesis) {
+                System.out.println("tq chaos: --mutant needs --nemesis");
+                return 2;
+            }
+            Mutation m;
+            try {
+                m = mutant == null ? Mutation.NONE : Mutation.fromCliName(mutant);
+            } catch (IllegalArgumentException e) {
+                System.out.println("tq chaos: " + e.getMessage());
+                return 2;
+            }
+            ChaosHooks hooks = nemesis
+                    ? new Nemesis(s, demoIds(nodes), m)
+                    : ChaosHooks.NONE;
+            return new ChaosRun(nodes, rounds, d, s, System.out, hooks).run();
         }
     }
 

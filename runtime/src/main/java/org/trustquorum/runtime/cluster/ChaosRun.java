@@ -48,6 +48,9 @@ import org.trustquorum.runtime.cp.Gateway;
  * (by fingerprint), different from every earlier epoch's; at the end all of this again for every
  * node. Each failed check is one violation. Prints {@code rounds: R, violations: V} last; exit 0
  * iff V is 0.
+ *
+ * <p>A {@link ChaosHooks} adds to every round (the network nemesis, {@code --nemesis}, puts a
+ * fault proxy on every peer link and checks the connections and the proxy after each round).
  */
 public final class ChaosRun {
     public static final int MIN_NODES = 4;
@@ -92,9 +95,16 @@ public final class ChaosRun {
     private final DurabilityObserver observer = new DurabilityObserver();
     /** Fingerprint of each epoch's secret, as all members unlocked it. */
     private final Map<String, Epoch> epochOfFingerprint = new TreeMap<>();
+    private final ChaosHooks hooks;
     private ProcessCluster cluster;
 
     public ChaosRun(int nodes, int rounds, Path dir, long seed, PrintStream out) {
+        this(nodes, rounds, dir, seed, out, ChaosHooks.NONE);
+    }
+
+    /** With an extension (the network nemesis) that adds faults and checks to every round. */
+    public ChaosRun(int nodes, int rounds, Path dir, long seed, PrintStream out, ChaosHooks hooks) {
+        this.hooks = hooks;
         this.n = nodes;
         this.rounds = rounds;
         this.dir = dir;
@@ -124,7 +134,8 @@ public final class ChaosRun {
         Random rng = new Random(seed);
         RackId rack = new RackId(rng.nextLong(), rng.nextLong());
         List<NodeId> ids = RuntimeMain.demoIds(n);
-        cluster = new ProcessCluster(dir, ids, List.of());
+        cluster = new ProcessCluster(dir, ids, hooks.nodeJvmArgs());
+        hooks.configure(cluster, this::violation, out);
         Thread hook = new Thread(cluster::stopAll, "tq-chaos-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -138,6 +149,7 @@ public final class ChaosRun {
             if (cleared != null) {
                 out.println(INDENT + cleared);
             }
+            hooks.filesWritten();
             for (ProcessCluster.Child c : cluster.children()) {
                 cluster.start(c);
             }
@@ -151,7 +163,7 @@ public final class ChaosRun {
             for (ProcessCluster.Child c : cluster.children()) {
                 clients.put(c.id, cluster.admin(c));
             }
-            Gateway gateway = observer.observing(new AdminGateway(clients));
+            Gateway gateway = hooks.wrap(observer.observing(new AdminGateway(clients)));
             List<NodeId> initial = ids.subList(0, n - 1);
             try (ControlPlaneDriver cp = new ControlPlaneDriver(rack, initial, cluster.controlPlaneKey(), gateway, line -> { })) {
                 long s0 = System.nanoTime();
@@ -164,6 +176,7 @@ public final class ChaosRun {
                     done = r;
                 }
                 finalCheck(cp, ids);
+                hooks.finalCheck();
             }
         } catch (RoundAborted e) {
             violation("round " + (done + 1) + " could not finish: " + e.getMessage());
@@ -175,6 +188,7 @@ public final class ChaosRun {
         } finally {
             poller.shutdownNow();
             cluster.stopAll();
+            hooks.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
@@ -206,8 +220,10 @@ public final class ChaosRun {
         if (kind == KillKind.BEFORE_RECONFIGURATION) {
             ProcessCluster.Child victim = cluster.child(members.get(rng.nextInt(members.size())));
             what = killAndRestart(victim, downMs);
+            hooks.beginFaults(r, cp.latestCommitted());
             epoch = reconfigure(cp, members, k);
         } else {
+            hooks.beginFaults(r, cp.latestCommitted());
             Result<Epoch, String> started = cp.reconfigure(members, k);
             if (!started.isOk()) {
                 throw new RoundAborted("the control plane refused the reconfiguration: " + started.errorOrThrow());
@@ -229,7 +245,11 @@ public final class ChaosRun {
             awaitIdle(cp);
             epoch = cp.latestCommitted().epoch();
         }
+        String faults = hooks.endFaults(r);
         String print = checkRound(cp, members);
+        if (faults != null) {
+            out.println(INDENT + faults);
+        }
         out.printf("round %d/%d: killed %s [%s]; epoch %s (k=%d) committed at every member; fingerprint %s; %.1f s%n", r, rounds,
                 what, kind.text, epoch, k, print, (System.nanoTime() - t0) / 1e9);
     }

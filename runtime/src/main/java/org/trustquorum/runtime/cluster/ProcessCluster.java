@@ -100,6 +100,16 @@ public final class ProcessCluster implements AutoCloseable {
     private String token;
     private Certs.ClusterFiles certs;
     private volatile java.util.function.Consumer<String> adminTranscript;
+    private PeerRouting routing;
+
+    /** Writes the nodes' peer lists when they should not name each other directly (a fault proxy in between). */
+    public interface PeerRouting {
+        /** Ports the routing needs besides the nodes' own; they are all lower than every node's peer port. */
+        int extraPorts(int nodes);
+
+        /** The peer list of node {@code index} (0-based) given every node's own peer address. */
+        List<NodeConfig.Endpoint> peersOf(int index, List<NodeConfig.Endpoint> nodes, int[] extraPorts);
+    }
 
     /**
      * @param extraJvmArgs added to every node's JVM command line (for example a logging configuration)
@@ -113,6 +123,11 @@ public final class ProcessCluster implements AutoCloseable {
     /** Every admin client of this cluster hands the answers it receives to {@code sink} (see {@link AdminClient#withTranscript}). */
     public void setAdminTranscript(java.util.function.Consumer<String> sink) {
         this.adminTranscript = sink;
+    }
+
+    /** Routes the peer lists {@link #writeFiles} writes through {@code r} (call before it). */
+    public void setPeerRouting(PeerRouting r) {
+        this.routing = r;
     }
 
     public Path dir() {
@@ -181,7 +196,14 @@ public final class ProcessCluster implements AutoCloseable {
         Files.createFile(tokenFile(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tokenFile(), token + "\n", StandardCharsets.UTF_8);
 
-        int[] ports = freePorts(2 * ids.size());
+        int extra = routing == null ? 0 : routing.extraPorts(ids.size());
+        int[] ports = freePorts(2 * ids.size() + extra);
+        int[] extraPorts = new int[0];
+        if (extra > 0) {
+            java.util.Arrays.sort(ports);
+            extraPorts = java.util.Arrays.copyOfRange(ports, 0, extra);
+            ports = java.util.Arrays.copyOfRange(ports, extra, ports.length);
+        }
         List<NodeConfig.Endpoint> peers = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             peers.add(new NodeConfig.Endpoint("127.0.0.1", ports[2 * i]));
@@ -193,6 +215,9 @@ public final class ProcessCluster implements AutoCloseable {
             Certs.NodeFiles f = certs.node(id);
             List<NodeConfig.Endpoint> others = new ArrayList<>(peers);
             others.remove(i);
+            if (routing != null) {
+                others = routing.peersOf(i, peers, extraPorts);
+            }
             NodeConfig cfg = new NodeConfig(id.toString(), peers.get(i), null, others,
                     new NodeConfig.Tls(nodeDir.relativize(certs.caCertificate()).toString(),
                             nodeDir.relativize(f.certificate()).toString(), nodeDir.relativize(f.key()).toString()),

@@ -191,8 +191,13 @@ public final class NodeVerticle extends VerticleBase {
             return server.listen().map(s -> snapshot.state());
         }).compose(state -> {
             selfAddress = new PeerAddress(settings.advertisedHost(), server.actualPort());
+            org.trustquorum.core.Mutation mutation = TestMutation.fromSystemProperty();
+            if (mutation != org.trustquorum.core.Mutation.NONE) {
+                LOG.warn("{}: TEST ONLY: started with the guard of '{}' turned off: {}", settings.id(), mutation.cliName(),
+                        mutation.description());
+            }
             engine = new NodeEngine(settings.id(), selfAddress, state, settings.limits(), new SecureRandom(),
-                    ConfigAuthority.of(state.controlPlaneKey()));
+                    ConfigAuthority.of(state.controlPlaneKey()), mutation);
             client = vertx.createNetClient(settings.tls().clientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS)
                     .setTcpNoDelay(true));
             submit(() -> engine.step(new Input.PeersChanged(Set.copyOf(settings.peers())), now()));
