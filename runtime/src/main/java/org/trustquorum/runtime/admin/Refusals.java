@@ -61,6 +61,8 @@ final class Refusals {
             case NodeError.NotAvailable x -> "the rack secret of epoch " + x.epoch()
                     + " cannot be recovered at this node: its latest committed configuration carries no earlier secrets";
             case NodeError.Alarmed x -> "this node raised an alarm that stops this call: " + alarm(x.alarm());
+            case NodeError.Unauthorized x -> "the control plane did not sign this request (" + x.reason()
+                    + "); a node acts only on reconfigurations and commits signed with the control plane's key";
         };
     }
 
