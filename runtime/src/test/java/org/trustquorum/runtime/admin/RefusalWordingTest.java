@@ -69,7 +69,7 @@ class RefusalWordingTest {
         for (int i = 0; i < members.length; i++) {
             m.add(new Member(members[i], digest(i)));
         }
-        return new Configuration(RACK, epoch, coordinator, m, Threshold.of(2), null);
+        return new Configuration(RACK, epoch, coordinator, m, Threshold.of(2), null, null);
     }
 
     /** Node A: holds epoch 3 (members A, B, C, coordinated by B), committed 1..3, coordinates epoch 5. */
@@ -87,8 +87,8 @@ class RefusalWordingTest {
 
     /** One value of every node error, with the request that would provoke it. */
     private static List<Object[]> everyNodeError() {
-        ApiRequest commit = new ApiRequest.Commit(RACK, Epoch.of(4));
-        ApiRequest pac = new ApiRequest.PrepareAndCommit(config(Epoch.of(3), D, A, C, D));
+        ApiRequest commit = new ApiRequest.Commit(RACK, Epoch.of(4), null);
+        ApiRequest pac = new ApiRequest.PrepareAndCommit(config(Epoch.of(3), D, A, C, D), null);
         ApiRequest load = new ApiRequest.LoadRackSecret(Epoch.of(9));
         return List.of(
                 new Object[] {new NodeError.CoordinatorMustBeAMemberOfNewGroup(A), RECONFIGURE_3},
@@ -107,6 +107,7 @@ class RefusalWordingTest {
                 new Object[] {new NodeError.NoCommittedConfigurations(), load},
                 new Object[] {new NodeError.NotCommitted(Epoch.of(9)), load},
                 new Object[] {new NodeError.NotAvailable(Epoch.of(1)), load},
+                new Object[] {new NodeError.Unauthorized("no control-plane signature"), commit},
                 new Object[] {new NodeError.Alarmed(new Alarm.RackSecretReconstructionFailed(Epoch.of(3), "too few shares")),
                         load});
     }
@@ -150,12 +151,12 @@ class RefusalWordingTest {
         assertTrue(coordinating.contains("TQ-SLED:SN0004"), "what was asked: " + coordinating);
 
         String mismatch = message(new NodeError.ConfigurationMismatch(Epoch.of(3)),
-                new ApiRequest.PrepareAndCommit(config(Epoch.of(3), D, A, C, D)));
+                new ApiRequest.PrepareAndCommit(config(Epoch.of(3), D, A, C, D), null));
         assertTrue(mismatch.contains("coordinator TQ-SLED:SN0002") && mismatch.contains("coordinator TQ-SLED:SN0004"), mismatch);
 
         String lastCommitted = message(new NodeError.LastCommittedEpochMismatch(Epoch.of(2), Epoch.of(3)), RECONFIGURE_3);
         assertEquals("the request says the last committed epoch is 2, but this node's last committed epoch is 3", lastCommitted);
-        assertTrue(message(new NodeError.NotPrepared(Epoch.of(4)), new ApiRequest.Commit(RACK, Epoch.of(4)))
+        assertTrue(message(new NodeError.NotPrepared(Epoch.of(4)), new ApiRequest.Commit(RACK, Epoch.of(4), null))
                 .contains("asked to commit epoch 4, but this node has not prepared it (it holds the shares of epochs 1, 3)"));
         assertTrue(message(new NodeError.InvalidRackId(RACK, OTHER_RACK), RECONFIGURE_3)
                 .equals("this node belongs to rack " + RACK + "; the request names rack " + OTHER_RACK));
@@ -167,7 +168,7 @@ class RefusalWordingTest {
 
     @Test
     void proxyAndNetworkConfigErrorsAreInWordsToo() {
-        ApiRequest proxied = new ApiRequest.Proxy(C, new ProxyOp.Commit(RACK, Epoch.of(3)));
+        ApiRequest proxied = new ApiRequest.Proxy(C, new ProxyOp.Commit(RACK, Epoch.of(3), null));
         List<ProxyError> proxyErrors = List.of(new ProxyError.Disconnected(C), new ProxyError.Busy(ProxyError.Queue.LOCAL_QUEUE),
                 new ProxyError.Busy(ProxyError.Queue.CONNECTION_QUEUE), new ProxyError.Timeout(15_000),
                 new ProxyError.InvalidResponse("Commit", "Status"), new ProxyError.Shutdown(),
