@@ -139,7 +139,14 @@ public final class Nemesis implements ChaosHooks {
         cpCalls.reset();
         List<NodeId> destinations = new ArrayList<>(ids);
         destinations.remove(schedule.proxyNode());
-        burst = new RequestBurst(cluster.admin(cluster.child(schedule.proxyNode())), destinations, latest, seed + round);
+        org.trustquorum.core.model.CpSignature commit;
+        try {
+            commit = cluster.controlPlaneKey().signCommit(latest); // the decision the control plane signed (deterministic)
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the control plane's key pair of this cluster cannot be read", e);
+        }
+        burst = new RequestBurst(cluster.admin(cluster.child(schedule.proxyNode())), destinations, latest, commit,
+                seed + round);
         healedAtNanos = 0;
         NemesisSchedule s = schedule;
         faultThread = Thread.ofVirtual().name("tq-nemesis-faults").start(() -> runFaults(s));

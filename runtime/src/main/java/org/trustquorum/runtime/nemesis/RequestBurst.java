@@ -14,6 +14,7 @@ import org.trustquorum.core.engine.ApiRequest;
 import org.trustquorum.core.engine.ApiResponse;
 import org.trustquorum.core.engine.ProxyError;
 import org.trustquorum.core.model.Configuration;
+import org.trustquorum.core.model.CpSignature;
 import org.trustquorum.core.model.NodeId;
 import org.trustquorum.core.model.Result;
 import org.trustquorum.core.msg.ProxyOp;
@@ -50,6 +51,7 @@ public final class RequestBurst {
     private final AdminClient proxyNode;
     private final List<NodeId> destinations;
     private final Configuration latest;
+    private final CpSignature latestCommit;
     private final SplittableRandom random;
     private final List<Request> requests = new ArrayList<>();
     private final Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
@@ -61,11 +63,14 @@ public final class RequestBurst {
     /**
      * @param destinations the nodes requests go to (not the proxy node itself)
      * @param latest       the configuration committed before the round; commits name its epoch
+     * @param latestCommit the control plane's signature of that commit (commits carry it)
      */
-    public RequestBurst(AdminClient proxyNode, List<NodeId> destinations, Configuration latest, long seed) {
+    public RequestBurst(AdminClient proxyNode, List<NodeId> destinations, Configuration latest, CpSignature latestCommit,
+            long seed) {
         this.proxyNode = proxyNode;
         this.destinations = List.copyOf(destinations);
         this.latest = latest;
+        this.latestCommit = latestCommit;
         this.random = new SplittableRandom(seed);
     }
 
@@ -80,8 +85,8 @@ public final class RequestBurst {
                 NodeId dest = destinations.get(random.nextInt(destinations.size()));
                 ProxyOp op = switch (random.nextInt(3)) {
                     case 0 -> new ProxyOp.Status();
-                    case 1 -> new ProxyOp.Commit(latest.rackId(), latest.epoch());
-                    default -> new ProxyOp.PrepareAndCommit(latest);
+                    case 1 -> new ProxyOp.Commit(latest.rackId(), latest.epoch(), latestCommit);
+                    default -> new ProxyOp.PrepareAndCommit(latest, latestCommit);
                 };
                 if (!slots.tryAcquire(SLOT_WAIT_MS, TimeUnit.MILLISECONDS)) {
                     synchronized (this) {
