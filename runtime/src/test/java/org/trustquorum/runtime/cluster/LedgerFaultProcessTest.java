@@ -53,7 +53,8 @@ class LedgerFaultProcessTest {
             cluster.awaitMesh(cluster.children());
             // The coordinator persists its configuration and key share before it sends anything.
             ApiResponse r = AdminClient.await(cluster.admin(node).call(new ApiRequest.Reconfigure(
-                    new ReconfigureRequest(RACK, Epoch.of(1), Epoch.NONE, ids, Threshold.of(2)))));
+                    new ReconfigureRequest(RACK, Epoch.of(1), Epoch.NONE, ids, Threshold.of(2)).signed(cluster.controlPlaneKey()
+                            .signRequest(RACK, Epoch.of(1), node.id, ids, Threshold.of(2))))));
             assertTrue(r instanceof ApiResponse.Reconfigured x && x.result().isOk(), String.valueOf(r));
             NodeStatus before = cluster.status(node);
             assertEquals(List.of(Epoch.of(1)), before.shareEpochs());

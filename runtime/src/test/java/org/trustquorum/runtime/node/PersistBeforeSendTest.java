@@ -38,8 +38,10 @@ class PersistBeforeSendTest {
     @TempDir
     Path dir;
 
-    private static ApiRequest reconfigure(List<NodeId> members) {
-        return new ApiRequest.Reconfigure(new ReconfigureRequest(RACK, Epoch.of(1), Epoch.NONE, members, Threshold.of(2)));
+    /** Epoch 1 of {@code members}, coordinated by {@code coordinator}, signed by the cluster's control-plane key. */
+    private static ApiRequest reconfigure(LocalCluster c, NodeId coordinator, List<NodeId> members) throws Exception {
+        return new ApiRequest.Reconfigure(new ReconfigureRequest(RACK, Epoch.of(1), Epoch.NONE, members, Threshold.of(2))
+                .signed(c.controlPlaneKey().signRequest(RACK, Epoch.of(1), coordinator, members, Threshold.of(2))));
     }
 
     private static int configsAt(LocalCluster c, NodeId id) throws Exception {
@@ -55,7 +57,7 @@ class PersistBeforeSendTest {
             cluster.awaitMesh();
             NodeId coordinator = c.id(1);
             disk[0].hold();
-            Future<ApiResponse> reply = c.node(coordinator).call(reconfigure(c.ids));
+            Future<ApiResponse> reply = c.node(coordinator).call(reconfigure(c, coordinator, c.ids));
             LocalCluster.awaitTrue("the coordinator started writing", () -> disk[0].writesStarted.get() == 1);
             Future<ApiResponse> laterStatus = c.node(coordinator).call(new ApiRequest.Status());
 
@@ -88,7 +90,7 @@ class PersistBeforeSendTest {
             cluster.awaitMesh();
             NodeId coordinator = c.id(1);
             disk[0].breakDisk();
-            Future<ApiResponse> reply = c.node(coordinator).call(reconfigure(c.ids));
+            Future<ApiResponse> reply = c.node(coordinator).call(reconfigure(c, coordinator, c.ids));
 
             Exception e = assertThrows(Exception.class, () -> reply.await(LocalCluster.WAIT.toMillis(), TimeUnit.MILLISECONDS));
             assertTrue(String.valueOf(e.getMessage()).contains("ledger write"), "failure names the cause: " + e);
