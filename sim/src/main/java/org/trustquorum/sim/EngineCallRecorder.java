@@ -7,6 +7,8 @@ import org.trustquorum.core.engine.Input;
 import org.trustquorum.core.engine.NodeEngine;
 import org.trustquorum.core.engine.Step;
 import org.trustquorum.core.model.PersistentState;
+import org.trustquorum.core.msg.PeerMsg;
+import org.trustquorum.core.msg.WireMsg;
 
 /**
  * Records every call the simulator makes into the engines (boots, steps, accepts), so the same
@@ -27,7 +29,29 @@ public final class EngineCallRecorder {
     }
 
     void step(int node, long nowMs, Input input) {
-        calls.add(new Call(STEP, node, -1, nowMs, input, null));
+        calls.add(new Call(STEP, node, -1, nowMs, withOwnShares(input), null));
+    }
+
+    /**
+     * The input with copies of any key share it carries: the engine wipes a received share once it
+     * has handled it, so a recorded input that kept the original would replay as a zeroed share
+     * (refused as not matching its digest) instead of the share the engine saw.
+     */
+    public static Input withOwnShares(Input input) {
+        if (!(input instanceof Input.FrameReceived f) || !(f.msg() instanceof WireMsg.Protocol p)) {
+            return input;
+        }
+        if (p.msg() instanceof PeerMsg.Prepare m) {
+            return framed(f, new PeerMsg.Prepare(m.rackId(), m.config(), m.share().copy()));
+        }
+        if (p.msg() instanceof PeerMsg.Share m) {
+            return framed(f, new PeerMsg.Share(m.rackId(), m.epoch(), m.share().copy()));
+        }
+        return input;
+    }
+
+    private static Input framed(Input.FrameReceived f, PeerMsg msg) {
+        return new Input.FrameReceived(f.incarnation(), new WireMsg.Protocol(msg));
     }
 
     void accept(int node, long nowMs) {
@@ -54,7 +78,7 @@ public final class EngineCallRecorder {
                         Streams.stream(s.seed(), Streams.NODE, c.node(), c.life()),
                         Simulation.controlPlaneKey(s.seed()).authority(), s.mutant());
                 case STEP -> {
-                    Step st = engines[c.node()].step(c.input(), c.nowMs());
+                    Step st = engines[c.node()].step(withOwnShares(c.input()), c.nowMs()); // the engine wipes what it gets
                     acc += st.afterPersist().size() + engines[c.node()].nextDeadlineMs();
                 }
                 default -> {

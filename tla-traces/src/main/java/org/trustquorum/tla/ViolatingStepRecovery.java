@@ -112,7 +112,7 @@ final class ViolatingStepRecovery {
                 }
                 steps++;
                 step = c.kind() == EngineCallRecorder.ACCEPT ? engine.acceptInbound(c.nowMs()).step()
-                        : engine.step(c.input(), c.nowMs());
+                        : engine.step(EngineCallRecorder.withOwnShares(c.input()), c.nowMs());
                 engine.nextDeadlineMs(); // as every driver does after a step
             }
         } catch (RuntimeException e) {
