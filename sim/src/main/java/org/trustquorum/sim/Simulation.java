@@ -56,6 +56,7 @@ import org.trustquorum.sim.check.ExpungedIsFinal;
 import org.trustquorum.sim.check.Keepalive;
 import org.trustquorum.sim.check.Liveness;
 import org.trustquorum.sim.check.LossFollowedByExit;
+import org.trustquorum.sim.check.NetworkModel;
 import org.trustquorum.sim.check.AuthorizedState;
 import org.trustquorum.sim.check.NoAlarms;
 import org.trustquorum.sim.check.NoConfigBelowCommit;
@@ -127,7 +128,7 @@ public final class Simulation {
 
     private static final Input.TimerFired TIMER = new Input.TimerFired();
     /** A self-check of the network model (a simulator bug, not an engine bug). */
-    public static final String NETWORK_MODEL = "network-model";
+    public static final String NETWORK_MODEL = NetworkModel.NAME;
 
     // digest record tags
     private static final int T_STEP = 1;
@@ -439,16 +440,10 @@ public final class Simulation {
                 }
             }
             case Ev.LoadRetry l -> onLoadRetry(l);
-            case Ev.ProxyDeadline p -> {
-                if (p.node.up && p.node.life == p.life && p.node.pending.containsKey(p.replyId)) {
-                    throw ProxyCallCompletes.overdue(p.node.name, p.replyId, now - p.issuedAt);
-                }
-            }
-            case Ev.LossDeadline l -> {
-                if (l.end.alive() && !l.end.exitDelivered) {
-                    throw LossFollowedByExit.overdue(l.end.node.name, l.end.inc, l.end.lostAt, lossExitBoundMs);
-                }
-            }
+            case Ev.ProxyDeadline p -> ProxyCallCompletes.atDeadline(p.node.name, p.node.up && p.node.life == p.life,
+                    p.node.pending, p.replyId, now - p.issuedAt);
+            case Ev.LossDeadline l -> LossFollowedByExit.atDeadline(l.end.node.name, l.end.inc, l.end.alive(),
+                    l.end.exitDelivered, l.end.lostAt, lossExitBoundMs);
             case Ev.KeepaliveSweep k -> onKeepaliveSweep();
             case Ev.Forge f -> onForge();
             case Ev.Heal h -> onHeal();
@@ -492,11 +487,7 @@ public final class Simulation {
         if (specTrace != null) {
             specBefore = specBeforeStep(n, in);
         }
-        try {
-            s = n.engine.step(in, now);
-        } catch (RuntimeException e) {
-            throw EngineException.of(n.name, String.valueOf(in), e);
-        }
+        s = EngineException.step(n.name, n.engine, in, now);
         return handle(n, in, s) ? s : null;
     }
 
@@ -915,15 +906,8 @@ public final class Simulation {
     private void onSend(SimNode n, Input in, Output.SendFrame f) {
         SimConn.End e = n.ends.get(f.incarnation());
         WireMsg msg = f.msg();
-        if (e == null) {
-            throw NoSendAfterClose.of(n.name, f.incarnation(), WireMsg.kind(msg), "has exited or was never allocated");
-        }
-        if (e.closedByEngine) {
-            throw NoSendAfterClose.of(n.name, f.incarnation(), WireMsg.kind(msg), "the engine had closed");
-        }
-        if (!e.open) {
-            throw NoSendAfterClose.of(n.name, f.incarnation(), WireMsg.kind(msg), "is not established");
-        }
+        NoSendAfterClose.check(n.name, f.incarnation(), msg, e != null, e != null && e.closedByEngine,
+                e != null && e.open);
         SimConn c = e.conn;
         switch (msg) {
             case WireMsg.Ping ping -> e.lastPingAt = now;
@@ -1090,10 +1074,7 @@ public final class Simulation {
         int dir = a.dir;
         WireMsg msg = a.msg;
         SimConn.End r = c.ends[1 - dir];
-        if (a.wireSeq != c.nextDeliverySeq[dir]++) {
-            throw new Violation(NETWORK_MODEL, "connection " + c.id + " delivered frame " + a.wireSeq + " of direction "
-                    + dir + " out of order (expected " + (c.nextDeliverySeq[dir] - 1) + ")");
-        }
+        NetworkModel.inOrder(c.id, dir, a.wireSeq, c.nextDeliverySeq[dir]++);
         if (msg instanceof WireMsg.ProxyRequest) {
             races.merge(Race.PROXIED_REQUEST_RECEIVED, 1L, Long::sum);
         }
@@ -1361,10 +1342,7 @@ public final class Simulation {
     }
 
     private void onReply(SimNode n, Output.Reply r) {
-        SimNode.Pending p = n.pending.remove(r.replyId());
-        if (p == null) {
-            throw ExactlyOneReply.unknown(n.name, r.replyId(), r.response());
-        }
+        SimNode.Pending p = ExactlyOneReply.answer(n.name, n.pending, r.replyId(), r.response());
         if (p.request() instanceof ApiRequest.Proxy proxy) {
             structural = true; // the tracker changed
             if (specTrace != null) {
@@ -1515,14 +1493,13 @@ public final class Simulation {
     }
 
     private boolean onManagementNetwork(SimNode n) {
-        return bootstrap[n.index] || !n.ledger.durable().latestCommittedEpoch().isNone();
+        return ControlPlaneReachability.onManagementNetwork(bootstrap[n.index], n.ledger.durable());
     }
 
     private void dispatchCpCall(CpCall call) {
         SimNode entry = byId.get(call.proxied() ? call.via() : call.target());
-        if (!onManagementNetwork(entry)) {
-            throw ControlPlaneReachability.unreachable(entry.name, describeCpRequest(call.request()));
-        }
+        ControlPlaneReachability.check(entry.name, bootstrap[entry.index], entry.ledger.durable(),
+                () -> describeCpRequest(call.request()));
         ApiRequest request;
         try {
             // The same mapping the runtime's control-plane client uses.
@@ -2009,9 +1986,7 @@ public final class Simulation {
             if (connected != nodes.length - 1) {
                 return n.name + " is connected to " + connected + " of " + (nodes.length - 1) + " peers";
             }
-            if (!n.engine.alarms().isEmpty()) {
-                throw NoAlarms.raised(n.name, n.engine.alarms().get(0));
-            }
+            NoAlarms.check(n.name, n.engine.alarms());
         }
         checkNetworkModel();
         return null;
@@ -2024,10 +1999,7 @@ public final class Simulation {
     private void checkNetworkModel() {
         for (SimNode n : nodes) {
             for (SimConn.End e : n.ends.values()) {
-                if (e.conn.terminated && !e.exitScheduled) {
-                    throw new Violation(NETWORK_MODEL, n.name + ": incarnation " + e.inc
-                            + " ended without an exit scheduled for it");
-                }
+                NetworkModel.exitScheduled(n.name, e.inc, e.conn.terminated, e.exitScheduled);
             }
         }
     }

@@ -66,10 +66,10 @@ import org.trustquorum.sim.shrink.RegressionFile;
 /**
  * Every check the simulator has can fail: each name in the registry (every {@code NAME} constant
  * of the classes in {@code org.trustquorum.sim.check}, and the simulator's own checks) is tripped
- * here by a known input: a bad value handed to the check, a saved regression run of a mutant, the
- * first failing seed of a mutant, or a schedule the simulator cannot run. A new check without a
- * tripping input fails {@link #everyRegisteredCheckHasATrip}; the few checks not shown to fail yet
- * are listed in {@link #NOT_YET_TRIPPED} (docs/MUTATION.md says why), and that list may only shrink.
+ * here by a known input: a bad value or a broken engine handed to the check, a saved regression run
+ * of a mutant, the first failing seed of a mutant, or a schedule the simulator cannot run. The
+ * checks the simulator's driver decides have their trips in {@link DriverCheckTripsTest}. A new
+ * check without a tripping input fails {@link #everyRegisteredCheckHasATrip}.
  */
 class EveryCheckCanFailTest {
     private static final String CHECK_PACKAGE = "org.trustquorum.sim.check";
@@ -78,17 +78,13 @@ class EveryCheckCanFailTest {
     private static final long MUTANT_SEED_BUDGET = 64;
     private static final int ALL_PERCENT = 100;
 
-    /** Checks no known input trips yet; see docs/MUTATION.md, "Checks that cannot be shown to fail yet". */
-    static final Set<String> NOT_YET_TRIPPED = Set.of("cp-reachability", "engine-exception", "engine-invariants",
-            "event-bound", "exactly-one-reply", "loss-followed-by-exit", "no-alarms", "no-send-after-close",
-            "proxy-call-completes", "reply-type", Simulation.NETWORK_MODEL, "coordinating-xor-computing");
 
     private static final NodeId ME = new NodeId("tq-sim", "node-00");
     private static final NodeId PEER = new NodeId("tq-sim", "node-01");
 
     /** Every check name: the NAME constants of the check package, and the simulator's own checks. */
     static Set<String> registry() throws IOException, URISyntaxException, ReflectiveOperationException {
-        Set<String> names = new TreeSet<>(List.of(Simulation.NETWORK_MODEL, ReplyAdapter.REPLY_TYPE, SIMULATOR_ERROR));
+        Set<String> names = new TreeSet<>(List.of(ReplyAdapter.REPLY_TYPE, SIMULATOR_ERROR));
         Path root = Path.of(Violation.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         try (FileSystem jar = Files.isDirectory(root) ? null : FileSystems.newFileSystem(root)) {
             Path dir = (jar == null ? root : jar.getPath("/")).resolve(CHECK_PACKAGE.replace('.', '/'));
@@ -170,6 +166,8 @@ class EveryCheckCanFailTest {
         // A schedule naming a node the rack does not have: the simulator itself throws.
         t.put(SIMULATOR_ERROR, () -> new Simulation(scripted(1, 4, nodes(0, 1, 2, 3), 2, 5_000,
                 new Entry.Crash(1_000, 9, 500, Entry.CrashPoint.BETWEEN_EVENTS))).run().check());
+        // The checks the simulator's driver decides, and those on an engine's whole state.
+        DriverCheckTripsTest.addTo(t);
         return t;
     }
 
@@ -182,7 +180,7 @@ class EveryCheckCanFailTest {
         return new Configuration(new RackId(1, 2), Epoch.of(1), ME, members, Threshold.of(k), null, null);
     }
 
-    private static PersistentState committed(long epoch) {
+    static PersistentState committed(long epoch) {
         return new PersistentState(List.of(), List.of(), List.of(Epoch.of(epoch)), null, List.of());
     }
 
@@ -191,7 +189,7 @@ class EveryCheckCanFailTest {
                 new SplittableRandom(1));
     }
 
-    private static String thrown(Runnable check) {
+    static String thrown(Runnable check) {
         try {
             check.run();
             return null;
@@ -240,17 +238,13 @@ class EveryCheckCanFailTest {
         Set<String> registry = registry();
         List<String> missing = new ArrayList<>();
         for (String name : registry) {
-            if (!trips().containsKey(name) && !NOT_YET_TRIPPED.contains(name)) {
+            if (!trips().containsKey(name)) {
                 missing.add(name);
             }
         }
         assertTrue(missing.isEmpty(), () -> "checks with no input shown to trip them (add one to trips()): " + missing);
         for (String name : trips().keySet()) {
             assertTrue(registry.contains(name), () -> name + " has a trip but is not a registered check");
-        }
-        for (String name : NOT_YET_TRIPPED) {
-            assertTrue(registry.contains(name), () -> name + " is listed as not yet tripped but is not a check");
-            assertTrue(!trips().containsKey(name), () -> name + " has a trip now: remove it from NOT_YET_TRIPPED");
         }
     }
 
