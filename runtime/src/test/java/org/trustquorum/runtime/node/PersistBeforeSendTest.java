@@ -123,7 +123,7 @@ class PersistBeforeSendTest {
             cluster.awaitMesh();
             NodeId coordinator = c.id(1);
             disk[0].hold();
-            Future<ApiResponse> reply = c.node(coordinator).call(reconfigure(c.ids));
+            Future<ApiResponse> reply = c.node(coordinator).call(reconfigure(c, coordinator, c.ids));
             LocalCluster.awaitTrue("the coordinator started writing", () -> disk[0].writesStarted.get() == 1);
 
             Future<Void> stopping = c.daemon(coordinator).stop();
