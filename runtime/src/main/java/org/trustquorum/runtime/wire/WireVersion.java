@@ -16,7 +16,7 @@ public final class WireVersion {
     private WireVersion() {}
 
     /** The wire format this build speaks. */
-    public static final int CURRENT = 1;
+    public static final int CURRENT = 2;
 
     private static final String PROTOCOL_PREFIX = "tq-wire/";
 

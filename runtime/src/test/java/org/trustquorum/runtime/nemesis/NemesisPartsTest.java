@@ -158,4 +158,21 @@ class NemesisPartsTest {
         assertEquals(List.of("08:00:04.000 ERROR [loop] x - half a line"), scan.newErrors(log));
         assertEquals(List.of(), scan.newErrors(log));
     }
+
+    @Test
+    void aProxiedCallsProxyErrorIsADocumentedFaultButNoOther5xx() throws Exception {
+        Path log = dir.resolve("access.log");
+        Files.writeString(log, "", StandardCharsets.UTF_8);
+        ErrorLogScan scan = new ErrorLogScan();
+        scan.skipToEnd(log);
+        Files.writeString(log, """
+                12:30:18.258 ERROR [loop] o.t.r.admin.access - admin 316e-61 POST /v1/proxy/status 502 8.7ms from 127.0.0.1:48012
+                12:30:18.300 ERROR [loop] o.t.r.admin.access - admin 316e-62 POST /v1/proxy/prepare-and-commit 504 5.6ms from 127.0.0.1:48012
+                12:30:18.310 ERROR [loop] o.t.r.admin.access - admin 316e-63 POST /v1/proxy/commit 500 2.1ms from 127.0.0.1:48036
+                12:30:18.320 ERROR [loop] o.t.r.admin.access - admin 316e-64 POST /v1/reconfigure 502 2.1ms from 127.0.0.1:48036
+                """, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        List<String> errors = scan.newErrors(log);
+        assertEquals(2, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("/v1/proxy/commit 500") && errors.get(1).contains("/v1/reconfigure 502"), errors.toString());
+    }
 }

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 class WireShapeVersionTest {
     /** The shape digest each released wire version was made with. */
     private static final Map<Integer, String> SHAPE_OF_VERSION = Map.of(
-            1, "26566e6112b8b97351d3a6e073686f14aac7d073a0b8105cc5726ede8c5a7b7c");
+            1, "26566e6112b8b97351d3a6e073686f14aac7d073a0b8105cc5726ede8c5a7b7c",
+            // 2: configurations, commits and Expunged carry the control plane's signatures
+            2, "0539de6d1e8903864e127bdfa13fa2b9d5e2fafd85ceb09c49b00faa5f5b27b6");
 
     static String shapeDigest() throws Exception {
         StringBuilder shape = new StringBuilder();
