@@ -36,11 +36,26 @@ public final class AdminClient {
     /** A raw answer: status and parsed JSON body (null if the body was empty or not JSON). */
     public record Raw(int status, JsonNode body, String text) {}
 
+    /** A client with an HTTP client of its own (for one-off use: a command line call, one probe). */
     public AdminClient(String host, int port, String token) {
+        this(host, port, token, newHttpClient());
+    }
+
+    /**
+     * A client that sends through {@code http}, which the caller owns and may share between many
+     * admin clients: every JDK HTTP client holds a selector thread and its file descriptors until it
+     * is closed or collected, so a driver that makes an admin client per call must share one.
+     */
+    public AdminClient(String host, int port, String token, HttpClient http) {
         this.host = host;
         this.port = port;
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+        this.http = http;
+    }
+
+    /** An HTTP client configured as admin clients need it (HTTP/1.1, the connect timeout). */
+    public static HttpClient newHttpClient() {
+        return HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
     }
 
     /**

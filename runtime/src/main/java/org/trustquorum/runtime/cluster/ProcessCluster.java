@@ -93,6 +93,9 @@ public final class ProcessCluster implements AutoCloseable {
         }
     }
 
+    /** Every node of a process cluster listens on loopback only. */
+    static final String LOOPBACK = "127.0.0.1";
+
     private final Path dir;
     private final List<NodeId> ids;
     private final List<String> extraJvmArgs;
@@ -101,6 +104,8 @@ public final class ProcessCluster implements AutoCloseable {
     private Certs.ClusterFiles certs;
     private volatile java.util.function.Consumer<String> adminTranscript;
     private PeerRouting routing;
+    /** The one HTTP client behind every admin client this cluster hands out (closed with the cluster). */
+    private final java.net.http.HttpClient adminHttp = AdminClient.newHttpClient();
 
     /** Writes the nodes' peer lists when they should not name each other directly (a fault proxy in between). */
     public interface PeerRouting {
@@ -206,7 +211,7 @@ public final class ProcessCluster implements AutoCloseable {
         }
         List<NodeConfig.Endpoint> peers = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
-            peers.add(new NodeConfig.Endpoint("127.0.0.1", ports[2 * i]));
+            peers.add(new NodeConfig.Endpoint(LOOPBACK, ports[2 * i]));
         }
         for (int i = 0; i < ids.size(); i++) {
             NodeId id = ids.get(i);
@@ -221,7 +226,7 @@ public final class ProcessCluster implements AutoCloseable {
             NodeConfig cfg = new NodeConfig(id.toString(), peers.get(i), null, others,
                     new NodeConfig.Tls(nodeDir.relativize(certs.caCertificate()).toString(),
                             nodeDir.relativize(f.certificate()).toString(), nodeDir.relativize(f.key()).toString()),
-                    LEDGER_FILES, new NodeConfig.Admin("127.0.0.1", ports[2 * i + 1], token),
+                    LEDGER_FILES, new NodeConfig.Admin(LOOPBACK, ports[2 * i + 1], token),
                     nodeDir.relativize(certs.controlPlanePublicKey()).toString(), null);
             Child c = new Child(i + 1, id, nodeDir, ports[2 * i], ports[2 * i + 1]);
             cfg.write(c.config);
@@ -301,7 +306,7 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** Waits for the node's admin API to answer {@code /health}; fails early if the process exits. */
     public void awaitHealthy(Child c) throws IOException, InterruptedException {
-        AdminClient open = withTranscript(new AdminClient("127.0.0.1", c.adminPort, null));
+        AdminClient open = withTranscript(new AdminClient(LOOPBACK, c.adminPort, null, adminHttp));
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!c.process.isAlive()) {
@@ -367,6 +372,7 @@ public final class ProcessCluster implements AutoCloseable {
     @Override
     public void close() {
         stopAll();
+        adminHttp.shutdownNow();
     }
 
     /** The last lines of a log file (for failure messages). */
@@ -382,7 +388,12 @@ public final class ProcessCluster implements AutoCloseable {
     // ---- admin calls ----
 
     public AdminClient admin(Child c) {
-        return withTranscript(new AdminClient("127.0.0.1", c.adminPort, token));
+        return adminAt(c.adminPort);
+    }
+
+    /** An admin client of the node whose admin API listens on loopback port {@code adminPort}. */
+    AdminClient adminAt(int adminPort) {
+        return withTranscript(new AdminClient(LOOPBACK, adminPort, token, adminHttp));
     }
 
     private AdminClient withTranscript(AdminClient c) {

@@ -2,6 +2,7 @@ package org.trustquorum.runtime.nemesis;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -348,6 +349,16 @@ public final class Nemesis implements ChaosHooks {
         long connections = proxies.all().stream().mapToLong(LinkProxy::accepted).sum();
         for (String line : stats.describe(connections)) {
             out.println(line);
+        }
+        out.println("nemesis: the driver holds " + driverDescriptors() + " open file descriptors at the end");
+    }
+
+    /** Open file descriptors of this (the driver's) process, or -1 where /proc is not available. */
+    static long driverDescriptors() {
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
         }
     }
 
