@@ -201,10 +201,12 @@ public final class LinkProxy implements AutoCloseable {
 
     /**
      * Problems seen from the proxy: a stalled connection the nodes' keepalive did not close in
-     * time, or a duplicate kept by the acceptor after the dialer's newer connection was
-     * established through this link.
+     * time; a duplicate kept by the acceptor after the dialer's newer connection was established
+     * through this link (only for an older connection that was itself established: one cut before
+     * its handshake finished is no connection to the acceptor yet, and its handshake timeout must
+     * close it within {@code handshakeBoundNanos} of the cut).
      */
-    public List<String> audit(long stallBoundNanos, long duplicateBoundNanos) {
+    public List<String> audit(long stallBoundNanos, long duplicateBoundNanos, long handshakeBoundNanos) {
         long now = System.nanoTime();
         List<String> problems = new ArrayList<>();
         long newestEstablished = 0;
@@ -217,7 +219,13 @@ public final class LinkProxy implements AutoCloseable {
             if (s.isClosed()) {
                 continue;
             }
-            if (s.isHalfOpen()) {
+            if (s.isHalfOpen() && s.establishedAtNanos() == 0) {
+                if (now - s.blackholedAtNanos() > handshakeBoundNanos) {
+                    problems.add("link " + link.label() + ": " + link.acceptor() + " kept a connection from "
+                            + link.dialer() + " whose handshake was cut open " + TimeUnit.NANOSECONDS.toMillis(now - s.blackholedAtNanos())
+                            + " ms after the cut (its handshake timeout did not close it)");
+                }
+            } else if (s.isHalfOpen()) {
                 if (newestEstablished != 0 && newestEstablished > s.blackholedAtNanos()
                         && now - newestEstablished > duplicateBoundNanos) {
                     problems.add("link " + link.label() + ": " + link.acceptor() + " kept an older connection from "

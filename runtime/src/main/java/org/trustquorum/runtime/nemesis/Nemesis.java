@@ -19,6 +19,7 @@ import org.trustquorum.runtime.cluster.ChaosHooks;
 import org.trustquorum.runtime.cluster.ProcessCluster;
 import org.trustquorum.runtime.cp.Gateway;
 import org.trustquorum.runtime.node.TestMutation;
+import org.trustquorum.runtime.tls.NodeTls;
 
 /**
  * {@code tq chaos --nemesis}: a fault proxy on every peer link ({@link FaultProxies}), and in every
@@ -50,6 +51,11 @@ public final class Nemesis implements ChaosHooks {
     public static final long STALL_CLOSE_BOUND_MS = 20_000;
     /** An acceptor must close its older connection within this long after a newer one is established. */
     public static final long DUPLICATE_CLOSE_BOUND_MS = 5_000;
+    /**
+     * How long after a duplicate-connection cut an older connection whose TLS handshake had not
+     * finished may stay open at the acceptor: the node's handshake timeout, plus the duplicate margin.
+     */
+    public static final long CUT_HANDSHAKE_CLOSE_BOUND_MS = NodeTls.HANDSHAKE_TIMEOUT_MS + DUPLICATE_CLOSE_BOUND_MS;
     /** Live heap is sampled every this many rounds (and after round 1, and at the end). */
     public static final int MEMORY_EVERY_ROUNDS = 25;
     /** How much the largest live heap of a node may grow over the run. */
@@ -225,7 +231,8 @@ public final class Nemesis implements ChaosHooks {
         while (true) {
             for (LinkProxy p : proxies.all()) {
                 for (String problem : p.audit(TimeUnit.MILLISECONDS.toNanos(STALL_CLOSE_BOUND_MS),
-                        TimeUnit.MILLISECONDS.toNanos(DUPLICATE_CLOSE_BOUND_MS))) {
+                        TimeUnit.MILLISECONDS.toNanos(DUPLICATE_CLOSE_BOUND_MS),
+                        TimeUnit.MILLISECONDS.toNanos(CUT_HANDSHAKE_CLOSE_BOUND_MS))) {
                     reportOnce(where + problem);
                 }
             }

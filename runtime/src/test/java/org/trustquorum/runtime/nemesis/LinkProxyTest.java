@@ -218,21 +218,45 @@ class LinkProxyTest {
     @Test
     void aDuplicateCutsTheDialerSideKeepsTheAcceptorsAndIsReportedIfTheAcceptorKeepsIt() throws Exception {
         Pair old = connect();
+        establish(old);
         proxy.apply(new LinkFault.Duplicate());
         assertEquals(0, readToEnd(old.dialer()).length, "the dialer's side must be closed");
         assertTrue(quiet(old.acceptor()), "the acceptor's side must stay open and silent");
         // the dialer connects again; application data both ways means both ends finished the handshake
         Pair fresh = connect();
-        fresh.dialer().getOutputStream().write(record(23, 4));
-        readExactly(fresh.acceptor(), 9);
-        fresh.acceptor().getOutputStream().write(record(23, 4));
-        readExactly(fresh.dialer(), 9);
-        awaitTrue(() -> !proxy.audit(Long.MAX_VALUE, 0).isEmpty());
-        assertTrue(proxy.audit(Long.MAX_VALUE, 0).get(0).contains("duplicate connection"), proxy.audit(Long.MAX_VALUE, 0).toString());
+        establish(fresh);
+        awaitTrue(() -> !proxy.audit(Long.MAX_VALUE, 0, Long.MAX_VALUE).isEmpty());
+        assertTrue(proxy.audit(Long.MAX_VALUE, 0, Long.MAX_VALUE).get(0).contains("duplicate connection"),
+                proxy.audit(Long.MAX_VALUE, 0, Long.MAX_VALUE).toString());
         // the acceptor closes the old one (what a node does when the new connection replaces it): nothing left to report
         old.acceptor().close();
-        awaitTrue(() -> proxy.audit(Long.MAX_VALUE, 0).isEmpty());
+        awaitTrue(() -> proxy.audit(Long.MAX_VALUE, 0, Long.MAX_VALUE).isEmpty());
         awaitTrue(() -> proxy.view().oneEstablished());
+    }
+
+    @Test
+    void aConnectionCutInItsHandshakeIsNoDuplicateButMustCloseWithinTheHandshakeBound() throws Exception {
+        Pair old = connect(); // cut before any application data: its handshake never finished
+        proxy.apply(new LinkFault.Duplicate());
+        assertEquals(0, readToEnd(old.dialer()).length, "the dialer's side must be closed");
+        Pair fresh = connect();
+        establish(fresh);
+        awaitTrue(() -> proxy.view().open() == 2);
+        assertEquals(List.of(), proxy.audit(Long.MAX_VALUE, 0, Long.MAX_VALUE),
+                "an acceptor still in the old handshake keeps no duplicate connection");
+        List<String> late = proxy.audit(Long.MAX_VALUE, Long.MAX_VALUE, 0);
+        assertEquals(1, late.size(), late.toString());
+        assertTrue(late.get(0).contains("handshake timeout did not close it"), late.toString());
+        old.acceptor().close(); // what the node's handshake timeout does
+        awaitTrue(() -> proxy.audit(Long.MAX_VALUE, 0, 0).isEmpty());
+    }
+
+    /** Application data both ways: what the proxy takes as both ends having finished the handshake. */
+    private static void establish(Pair p) throws IOException {
+        p.dialer().getOutputStream().write(record(23, 4));
+        readExactly(p.acceptor(), 9);
+        p.acceptor().getOutputStream().write(record(23, 4));
+        readExactly(p.dialer(), 9);
     }
 
     @Test
@@ -244,10 +268,10 @@ class LinkProxyTest {
         assertEquals(1, proxy.view().blackholed());
         p.dialer().close();
         assertTrue(quiet(p.acceptor()), "the dialer's close must not pass a blackhole");
-        assertFalse(proxy.audit(0, Long.MAX_VALUE).isEmpty(), "a stall past its bound is reported");
+        assertFalse(proxy.audit(0, Long.MAX_VALUE, Long.MAX_VALUE).isEmpty(), "a stall past its bound is reported");
         p.acceptor().close();
         awaitTrue(() -> proxy.view().open() == 0);
-        assertTrue(proxy.audit(0, Long.MAX_VALUE).isEmpty());
+        assertTrue(proxy.audit(0, Long.MAX_VALUE, Long.MAX_VALUE).isEmpty());
         proxy.heal();
         Pair next = connect();
         next.dialer().getOutputStream().write(new byte[] {3});
