@@ -57,8 +57,11 @@ public final class NodeEngine {
         this.conn = new ConnectionEngine(self, selfAddress, limits, rng, null, mutation);
     }
 
-    /** Handles one input at {@code nowMs}. */
-    public Step step(Input input, long nowMs) {
+    /**
+     * Handles one input at {@code nowMs}. Package-private: drivers go through {@link EngineHost},
+     * which keeps the driver contract around this call.
+     */
+    Step step(Input input, long nowMs) {
         List<Output> out = new ArrayList<>();
         conn.handle(input, nowMs, out);
         runProtocol(nowMs, out);
