@@ -2,25 +2,26 @@ package org.trustquorum.sim;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.trustquorum.core.engine.EngineLimits;
+import org.trustquorum.core.engine.EngineHost;
 import org.trustquorum.core.engine.Input;
 import org.trustquorum.core.engine.NodeEngine;
+import org.trustquorum.core.engine.Output;
 import org.trustquorum.core.engine.Step;
 import org.trustquorum.core.model.PersistentState;
 import org.trustquorum.core.msg.PeerMsg;
 import org.trustquorum.core.msg.WireMsg;
 
 /**
- * Records every call the simulator makes into the engines (boots, steps, accepts), so the same
- * sequence can be fed to fresh engines without the simulator: the benchmark's "raw engine" figure.
+ * Records every call the simulator makes into the engines (boots and steps, an accept being the
+ * step of {@link Input.Accept}), so the same sequence can be fed to fresh engines without the
+ * simulator: the benchmark's "raw engine" figure.
  */
 public final class EngineCallRecorder {
-    /** One call: BOOT (with the loaded state), STEP (with its input) or ACCEPT. */
+    /** One call: BOOT (with the loaded state) or STEP (with its input). */
     public record Call(int kind, int node, int life, long nowMs, Input input, PersistentState loaded) {}
 
     public static final int BOOT = 0;
     public static final int STEP = 1;
-    public static final int ACCEPT = 2;
 
     private final List<Call> calls = new ArrayList<>();
 
@@ -54,39 +55,56 @@ public final class EngineCallRecorder {
         return new Input.FrameReceived(f.incarnation(), new WireMsg.Protocol(msg));
     }
 
-    void accept(int node, long nowMs) {
-        calls.add(new Call(ACCEPT, node, -1, nowMs, null, null));
-    }
-
     public List<Call> calls() {
         return calls;
     }
 
     /**
-     * Feeds recorded calls of the run {@code s} to fresh engines, calling {@code nextDeadlineMs()}
-     * after each, as any driver must: the engines' work without the simulator's. Returns a value
-     * that depends on every result (so none of the work can be optimised away).
+     * Feeds recorded calls of the run {@code s} to fresh engines, each driven by an
+     * {@link EngineHost} as every driver does: the engines' work without the simulator's. Returns a
+     * value that depends on every result (so none of the work can be optimised away).
      */
     public static long replay(RunSpec s, List<Call> calls) {
-        NodeEngine[] engines = new NodeEngine[s.schedule().nodes()];
-        EngineLimits limits = s.schedule().mix().engineLimits();
-        long acc = 0;
+        EngineHost[] hosts = new EngineHost[s.schedule().nodes()];
+        Summing io = new Summing();
         for (Call c : calls) {
-            switch (c.kind()) {
-                case BOOT -> engines[c.node()] = new NodeEngine(Simulation.nodeId(c.node()),
-                        Simulation.address(c.node()), c.loaded(), limits,
-                        Streams.stream(s.seed(), Streams.NODE, c.node(), c.life()),
-                        Simulation.controlPlaneKey(s.seed()).authority(), s.mutant());
-                case STEP -> {
-                    Step st = engines[c.node()].step(withOwnShares(c.input()), c.nowMs()); // the engine wipes what it gets
-                    acc += st.afterPersist().size() + engines[c.node()].nextDeadlineMs();
-                }
-                default -> {
-                    NodeEngine.Accepted a = engines[c.node()].acceptInbound(c.nowMs());
-                    acc += a.incarnation() + engines[c.node()].nextDeadlineMs();
-                }
+            if (c.kind() == BOOT) {
+                hosts[c.node()] = new EngineHost(engine(s, c), io);
+            } else {
+                hosts[c.node()].step(withOwnShares(c.input()), c.nowMs()); // the engine wipes what it gets
             }
         }
-        return acc;
+        return io.sum;
+    }
+
+    /** A fresh engine for the node and life of the BOOT call {@code boot} of the run {@code s}. */
+    public static NodeEngine engine(RunSpec s, Call boot) {
+        return new NodeEngine(Simulation.nodeId(boot.node()), Simulation.address(boot.node()), boot.loaded(),
+                s.schedule().mix().engineLimits(), Streams.stream(s.seed(), Streams.NODE, boot.node(), boot.life()),
+                Simulation.controlPlaneKey(s.seed()).authority(), s.mutant());
+    }
+
+    /** A driver that does nothing but fold every step's size and every deadline into one number. */
+    private static final class Summing implements EngineHost.Io {
+        long sum;
+
+        @Override
+        public void stepped(Input input, Step step) {
+            sum += step.afterPersist().size();
+        }
+
+        @Override
+        public EngineHost.Durability persist(PersistentState state) {
+            sum++;
+            return EngineHost.Durability.DURABLE;
+        }
+
+        @Override
+        public void release(Output output) {}
+
+        @Override
+        public void deadline(long atMs) {
+            sum += atMs;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.trustquorum.sim;
 
 import java.util.LinkedHashMap;
+import org.trustquorum.core.engine.EngineHost;
 import org.trustquorum.core.engine.NodeEngine;
 import org.trustquorum.core.engine.PeerAddress;
 import org.trustquorum.core.model.Epoch;
@@ -16,10 +17,12 @@ final class SimNode {
     final Ledger ledger = new Ledger();
 
     NodeEngine engine;
+    /** Drives {@link #engine} (this life's); the simulator never steps the engine itself. */
+    EngineHost host;
+    Simulation.NodeIo io;
     boolean up;
     /** Incremented at every crash: events of an earlier life are ignored. */
     int life;
-    long timerAt = Long.MAX_VALUE;
     long timerToken;
 
     /** This life's incarnations that have not exited yet, by incarnation id (insertion order). */

@@ -23,6 +23,7 @@ import org.trustquorum.core.controlplane.CpRequest;
 import org.trustquorum.core.crypto.RackSecret;
 import org.trustquorum.core.engine.ApiRequest;
 import org.trustquorum.core.engine.ApiResponse;
+import org.trustquorum.core.engine.EngineHost;
 import org.trustquorum.core.engine.EngineLimits;
 import org.trustquorum.core.engine.ExitCause;
 import org.trustquorum.core.engine.Input;
@@ -127,6 +128,9 @@ public final class Simulation {
     private static final int PERCENT = 100;
 
     private static final Input.TimerFired TIMER = new Input.TimerFired();
+    private static final Input.Accept ACCEPT = new Input.Accept();
+    /** What a step the host did not give to the engine (a repeated exit) returns. */
+    private static final Step NOTHING = Step.of(List.of());
     /** A self-check of the network model (a simulator bug, not an engine bug). */
     public static final String NETWORK_MODEL = NetworkModel.NAME;
 
@@ -210,8 +214,10 @@ public final class Simulation {
     private RunWatcher watcher;
     /** Spec trace only: what the node looked like before the step being handled. */
     private SpecBefore specBefore;
-    /** The input of the step whose outputs are being released (null for an accept). */
+    /** The input of the step whose outputs are being released. */
     private Input currentInput;
+    /** The connection whose acceptor is being stepped with {@link Input.Accept}, or null. */
+    private SimConn acceptingConn;
 
     private record SpecBefore(PersistentState durable, Epoch computing, List<NodeId> acked, int ackFrom) {}
 
@@ -460,6 +466,8 @@ public final class Simulation {
         }
         n.engine = new NodeEngine(n.id, n.address, n.ledger.durable(), limits,
                 Streams.stream(seed, Streams.NODE, n.index, n.life), cpKey.authority(), mutant);
+        n.io = new NodeIo(n);
+        n.host = new EngineHost(n.engine, n.io, mutant);
         n.up = true;
         if (specTrace != null && n.life > 0) {
             spec("Restart", n.index + 1, 0, 0, 0, 0, 0, null, null);
@@ -476,77 +484,178 @@ public final class Simulation {
     }
 
     /**
-     * Steps a node's engine and handles the step as the runtime would. Returns null if the node
-     * crashed during the step (an armed mid-step crash).
+     * Steps a node through its {@link EngineHost}, which persists, releases and re-arms through the
+     * node's {@link NodeIo}, as the runtime's host does. Returns the step, or null if the node
+     * crashed during it (an armed mid-step crash).
      */
     private Step step(SimNode n, Input in) {
-        Step s;
         if (recorder != null) {
             recorder.step(n.index, now, in);
         }
-        if (specTrace != null) {
+        if (specTrace != null && !(in instanceof Input.Accept)) {
             specBefore = specBeforeStep(n, in);
         }
-        s = EngineException.step(n.name, n.engine, in, now);
-        return handle(n, in, s) ? s : null;
+        NodeIo io = n.io;
+        int life = n.life;
+        io.step = null;
+        try {
+            n.host.step(in, now);
+        } catch (EngineHost.ContractBroken b) {
+            throw io.broken(b);
+        } catch (RuntimeException e) {
+            if (io.step == null) {
+                throw EngineException.of(n.name, in instanceof Input.Accept ? "accept" : String.valueOf(in), e);
+            }
+            throw e;
+        }
+        if (n.life != life) {
+            return null;
+        }
+        return io.step == null ? NOTHING : io.step;
     }
 
-    /** Persist, release, crash point. {@code in} is null for an accept. Returns false if the node crashed. */
-    private boolean handle(SimNode n, Input in, Step s) {
-        List<Output> outputs = s.afterPersist();
-        PersistentState persist = s.persist();
-        log.record(T_STEP, now, ((long) n.index << 32) | n.life, inputCode(in), inputDetail(in),
-                ((long) outputs.size() << 1) | (persist != null ? 1 : 0));
-        if (sink != null) {
-            sink.event(now, "step", "node", n.name, "input", describe(in), "outputs", outputs.size(), "persist",
-                    persist != null);
+    /**
+     * The simulator's side of one node's host in one life: the ledger (with its armed crashes),
+     * the simulated network, the checks on every persist and output, and the node's timer.
+     */
+    final class NodeIo implements EngineHost.Io {
+        private final SimNode n;
+        private final int life;
+        /** The step being handled, once the engine made it. */
+        private Step step;
+        private Input in;
+        /** REPLY_BEFORE_PERSIST only: outputs still to release before the step's spec events, which show this. */
+        private int unreleased;
+        private SpecBefore specAfterRelease;
+        private PersistentState specPersisted;
+
+        NodeIo(SimNode n) {
+            this.n = n;
+            this.life = n.life;
         }
-        // Steps that can change the connection table, the tracker or the protocol's peer set get the
-        // full structural checks; the common ping/frame/flush/timer steps only the cheap ones.
-        structural = in == null || in instanceof Input.ConnEstablished || in instanceof Input.ConnExited
-                || in instanceof Input.PeersChanged || in instanceof Input.Shutdown
-                || in instanceof Input.ApiCall call && call.request() instanceof ApiRequest.Proxy;
-        closedThisStep.clear();
-        currentInput = in;
-        SpecBefore before = specBefore;
-        specBefore = null;
-        Entry.CrashPoint armed = persist != null ? n.armedCrash : null;
-        if (armed == Entry.CrashPoint.AFTER_PERSIST || armed == Entry.CrashPoint.TORN_PERSIST) {
-            races.merge(armed == Entry.CrashPoint.TORN_PERSIST ? Race.TORN_WRITE : Race.CRASH_AFTER_PERSIST, 1L,
-                    Long::sum);
-            if (mutant == Mutation.REPLY_BEFORE_PERSIST) {
-                // The mutant releases first: the outputs leave the node, then it dies before the write.
-                release(n, in, outputs);
-                flushEverything(n);
-                specProtocolEvents(n, in, before, null);
-            } else if (armed == Entry.CrashPoint.TORN_PERSIST) {
-                n.ledger.tornWrite();
-                specProtocolEvents(n, in, before, null);
+
+        @Override
+        public void stepped(Input input, Step s) {
+            step = s;
+            in = input;
+            List<Output> outputs = s.afterPersist();
+            PersistentState persist = s.persist();
+            int released = outputs.size();
+            if (input instanceof Input.Accept) {
+                accepted(n, ((Output.Accepted) outputs.get(0)).incarnation());
+                released--; // the log counts what the accept led to, not the incarnation itself
+            }
+            log.record(T_STEP, now, ((long) n.index << 32) | n.life, inputCode(input), inputDetail(input),
+                    ((long) released << 1) | (persist != null ? 1 : 0));
+            if (sink != null) {
+                sink.event(now, "step", "node", n.name, "input", describe(input), "outputs", released, "persist",
+                        persist != null);
+            }
+            // Steps that can change the connection table, the tracker or the protocol's peer set get the
+            // full structural checks; the common ping/frame/flush/timer steps only the cheap ones.
+            structural = input instanceof Input.Accept || input instanceof Input.ConnEstablished
+                    || input instanceof Input.ConnExited || input instanceof Input.PeersChanged
+                    || input instanceof Input.Shutdown
+                    || input instanceof Input.ApiCall call && call.request() instanceof ApiRequest.Proxy;
+            closedThisStep.clear();
+            currentInput = input;
+            SpecBefore before = specBefore;
+            specBefore = null;
+            Entry.CrashPoint armed = persist != null ? n.armedCrash : null;
+            boolean crashing = armed == Entry.CrashPoint.AFTER_PERSIST || armed == Entry.CrashPoint.TORN_PERSIST;
+            if (crashing) {
+                races.merge(armed == Entry.CrashPoint.TORN_PERSIST ? Race.TORN_WRITE : Race.CRASH_AFTER_PERSIST, 1L,
+                        Long::sum);
+            }
+            // The spec sees the write only if it happens (no torn write, no mutant dying before it).
+            PersistentState shown = crashing && (mutant == Mutation.REPLY_BEFORE_PERSIST
+                    || armed == Entry.CrashPoint.TORN_PERSIST) ? null : persist;
+            if (mutant == Mutation.REPLY_BEFORE_PERSIST && !outputs.isEmpty()) {
+                // The mutant releases first; the spec events follow the last output.
+                unreleased = outputs.size();
+                specAfterRelease = before;
+                specPersisted = shown;
             } else {
-                specProtocolEvents(n, in, before, persist);
-                persist(n, persist);
+                // The spec events go first, so a trace ends with the step that broke a check.
+                specProtocolEvents(n, input, before, shown);
             }
-            crash(n, n.armedDownMs, armed.name());
-            return false;
         }
-        if (mutant == Mutation.REPLY_BEFORE_PERSIST) {
-            release(n, in, outputs);
-            specProtocolEvents(n, in, before, persist);
-            if (persist != null) {
-                persist(n, persist);
+
+        @Override
+        public EngineHost.Durability persist(PersistentState state) {
+            Entry.CrashPoint armed = n.armedCrash;
+            if (armed == Entry.CrashPoint.AFTER_PERSIST || armed == Entry.CrashPoint.TORN_PERSIST) {
+                if (mutant == Mutation.REPLY_BEFORE_PERSIST) {
+                    flushEverything(n); // the outputs left the node; it dies before the write
+                } else if (armed == Entry.CrashPoint.TORN_PERSIST) {
+                    n.ledger.tornWrite();
+                } else {
+                    Simulation.this.persist(n, state);
+                }
+                crash(n, n.armedDownMs, armed.name());
+                return EngineHost.Durability.PENDING; // never completes: this life's host is gone
             }
-        } else {
-            // The spec events go first, so a trace ends with the step that broke a check.
-            specProtocolEvents(n, in, before, persist);
-            if (persist != null) {
-                persist(n, persist);
-            }
-            release(n, in, outputs);
+            Simulation.this.persist(n, state);
+            return EngineHost.Durability.DURABLE;
         }
-        return true;
+
+        @Override
+        public void release(Output o) {
+            switch (o) {
+                case Output.Dial d -> {
+                    structural = true;
+                    onDial(n, d);
+                }
+                case Output.Accepted a -> { } // the end was made when the step was seen
+                case Output.SendFrame f -> onSend(n, in, f);
+                case Output.CloseConn c -> {
+                    structural = true;
+                    onClose(n, c);
+                }
+                case Output.Reply r -> onReply(n, r);
+                case Output.RaiseAlarm a -> throw NoAlarms.raised(n.name, a.alarm());
+                case Output.PeerRefused r -> onRefused(n, r);
+                case Output.TraceEvent t -> {
+                    if (sink != null) {
+                        sink.event(now, "trace", "node", n.name, "what", t.kind(), "detail", t.detail());
+                    }
+                }
+            }
+            if (unreleased > 0 && --unreleased == 0) {
+                specProtocolEvents(n, in, specAfterRelease, specPersisted);
+                specAfterRelease = null;
+            }
+        }
+
+        @Override
+        public void deadline(long atMs) {
+            if (!n.up || n.life != life) {
+                return;
+            }
+            n.timerToken++;
+            if (atMs != Long.MAX_VALUE) {
+                queue.add(new Ev.Timer(Math.max(atMs, now), n, n.life, n.timerToken));
+            }
+        }
+
+        /** The host's per-incarnation rule as the simulator's check that has always stated it. */
+        Violation broken(EngineHost.ContractBroken b) {
+            long inc = b.incarnation();
+            return switch (b.rule()) {
+                case SEND_ON_GONE -> NoSendAfterClose.of(n.name, inc, WireMsg.kind(((Output.SendFrame) b.output()).msg()),
+                        "has exited or was never allocated");
+                case SEND_ON_CLOSED -> NoSendAfterClose.of(n.name, inc,
+                        WireMsg.kind(((Output.SendFrame) b.output()).msg()), "the engine had closed");
+                case CLOSE_ON_GONE -> new Violation(ExitIsProcessed.NAME, n.name + " closed incarnation " + inc
+                        + " after its exit was delivered (or it was never allocated)");
+                case CLOSE_ON_CLOSED -> new Violation(ExitIsProcessed.NAME, n.name + " closed incarnation " + inc + " twice");
+                case ALLOCATED_TWICE -> new Violation(EngineInvariants.NAME, n.name + (b.output() instanceof Output.Dial
+                        ? " dialed" : " accepted") + " on incarnation " + inc + ", which it had already allocated");
+            };
+        }
     }
 
-    /** Checks that run after every step of a live node, then re-arms its timer. */
+    /** Checks that run after every step of a live node (its host re-armed the timer already). */
     private void finishStep(SimNode n, Step s) {
         if (!n.up) {
             return;
@@ -558,19 +667,6 @@ public final class Simulation {
             }
             checkConnectionView(n);
             EngineInvariants.check(n.name, n.engine);
-        }
-        armTimer(n);
-    }
-
-    private void armTimer(SimNode n) {
-        long d = n.engine.nextDeadlineMs();
-        if (d == n.timerAt) {
-            return;
-        }
-        n.timerAt = d;
-        n.timerToken++;
-        if (d != Long.MAX_VALUE) {
-            queue.add(new Ev.Timer(Math.max(d, now), n, n.life, n.timerToken));
         }
     }
 
@@ -617,30 +713,6 @@ public final class Simulation {
                     epochs(next.configs().stream().map(Configuration::epoch).toList()), "shares",
                     epochs(next.shares().stream().map(EpochShare::epoch).toList()), "commits", epochs(next.commits()),
                     "expunged", next.expunged() == null ? null : next.expunged().epoch().value());
-        }
-    }
-
-    private void release(SimNode n, Input in, List<Output> outputs) {
-        for (int i = 0; i < outputs.size(); i++) {
-            switch (outputs.get(i)) {
-                case Output.Dial d -> {
-                    structural = true;
-                    onDial(n, d);
-                }
-                case Output.SendFrame f -> onSend(n, in, f);
-                case Output.CloseConn c -> {
-                    structural = true;
-                    onClose(n, c);
-                }
-                case Output.Reply r -> onReply(n, r);
-                case Output.RaiseAlarm a -> throw NoAlarms.raised(n.name, a.alarm());
-                case Output.PeerRefused r -> onRefused(n, r);
-                case Output.TraceEvent t -> {
-                    if (sink != null) {
-                        sink.event(now, "trace", "node", n.name, "what", t.kind(), "detail", t.detail());
-                    }
-                }
-            }
         }
     }
 
@@ -693,7 +765,6 @@ public final class Simulation {
         if (!n.up || n.life != t.life || t.token != n.timerToken) {
             return;
         }
-        n.timerAt = Long.MAX_VALUE;
         Step s = step(n, TIMER);
         if (s != null) {
             finishStep(n, s);
@@ -779,32 +850,32 @@ public final class Simulation {
         if (t.openByPeer[d.node.index] != null) {
             races.merge(Race.ACCEPT_BEFORE_OLD_EXIT, 1L, Long::sum);
         }
-        NodeEngine.Accepted acc;
-        if (recorder != null) {
-            recorder.accept(t.index, now);
-        }
-        try {
-            acc = t.engine.acceptInbound(now);
-        } catch (RuntimeException ex) {
-            throw EngineException.of(t.name, "accept", ex);
-        }
-        SimConn.End a = new SimConn.End(c, SimConn.ACCEPTOR, t, t.life, acc.incarnation(), now);
-        c.ends[SimConn.ACCEPTOR] = a;
-        if (t.ends.put(acc.incarnation(), a) != null) {
-            throw new Violation(EngineInvariants.NAME, t.name + " accepted on incarnation " + acc.incarnation()
-                    + ", which it had already allocated");
-        }
-        if (sink != null) {
-            sink.event(now, "accept", "node", t.name, "inc", acc.incarnation(), "peer", d.node.name);
-        }
-        if (specTrace != null) {
-            spec("ConnOpen", t.index + 1, d.node.index + 1, 0, acc.incarnation(), 0, 0, null, null);
-        }
-        if (handle(t, null, acc.step())) {
-            finishStep(t, acc.step());
+        acceptingConn = c;
+        Step s = step(t, ACCEPT);
+        acceptingConn = null;
+        if (s != null) {
+            finishStep(t, s);
         }
         if (!c.terminated) {
             queue.add(new Ev.Handshake(now + handshakeDelay(), c));
+        }
+    }
+
+    /** The acceptor's engine gave the connection of {@link #acceptingConn} its incarnation. */
+    private void accepted(SimNode t, long inc) {
+        SimConn c = acceptingConn;
+        SimConn.End d = c.ends[SimConn.DIALER];
+        SimConn.End a = new SimConn.End(c, SimConn.ACCEPTOR, t, t.life, inc, now);
+        c.ends[SimConn.ACCEPTOR] = a;
+        if (t.ends.put(inc, a) != null) {
+            throw new Violation(EngineInvariants.NAME, t.name + " accepted on incarnation " + inc
+                    + ", which it had already allocated");
+        }
+        if (sink != null) {
+            sink.event(now, "accept", "node", t.name, "inc", inc, "peer", d.node.name);
+        }
+        if (specTrace != null) {
+            spec("ConnOpen", t.index + 1, d.node.index + 1, 0, inc, 0, 0, null, null);
         }
     }
 
@@ -1248,9 +1319,10 @@ public final class Simulation {
         n.exportedLoads.clear();
         n.up = false;
         n.engine = null;
+        n.host = null;
+        n.io = null;
         n.life++;
         n.timerToken++;
-        n.timerAt = Long.MAX_VALUE;
         n.armedCrash = null;
         n.verifiedEpoch = Epoch.NONE;
         n.livenessLoadInFlight = false;
@@ -2131,9 +2203,6 @@ public final class Simulation {
     // Encoding for the digest and the readable log
 
     private long inputCode(Input in) {
-        if (in == null) {
-            return 9L << 56;
-        }
         return switch (in) {
             case Input.ApiCall c -> (1L << 56) | requestCode(c.request());
             case Input.FrameReceived f -> (2L << 56) | ((long) wireCode(f.msg()) << 32) | (wireEpoch(f.msg()) & 0xFFFFFFFFL);
@@ -2143,13 +2212,11 @@ public final class Simulation {
             case Input.TimerFired t -> 6L << 56;
             case Input.PeersChanged p -> 7L << 56;
             case Input.Shutdown s -> 8L << 56;
+            case Input.Accept a -> 9L << 56;
         };
     }
 
     private static long inputDetail(Input in) {
-        if (in == null) {
-            return 0;
-        }
         return switch (in) {
             case Input.ApiCall c -> c.replyId();
             case Input.FrameReceived f -> f.incarnation();
@@ -2159,6 +2226,7 @@ public final class Simulation {
             case Input.TimerFired t -> 0;
             case Input.PeersChanged p -> p.peers().size();
             case Input.Shutdown s -> 0;
+            case Input.Accept a -> 0;
         };
     }
 
@@ -2225,9 +2293,6 @@ public final class Simulation {
     }
 
     private String describe(Input in) {
-        if (in == null) {
-            return "accept";
-        }
         return switch (in) {
             case Input.ApiCall c -> "api-call " + c.replyId() + " " + describeRequest(c.request());
             case Input.FrameReceived f -> "frame inc " + f.incarnation() + " " + WireMsg.kind(f.msg());
@@ -2237,6 +2302,7 @@ public final class Simulation {
             case Input.TimerFired t -> "timer";
             case Input.PeersChanged p -> "peers " + p.peers().size();
             case Input.Shutdown s -> "shutdown";
+            case Input.Accept a -> "accept";
         };
     }
 

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.trustquorum.core.engine.EngineLimits;
-import org.trustquorum.core.engine.NodeEngine;
+import org.trustquorum.core.engine.EngineHost;
+import org.trustquorum.core.engine.Input;
 import org.trustquorum.core.engine.Output;
 import org.trustquorum.core.engine.Step;
 import org.trustquorum.core.model.Configuration;
@@ -20,8 +20,6 @@ import org.trustquorum.core.msg.WireMsg;
 import org.trustquorum.sim.EngineCallRecorder;
 import org.trustquorum.sim.RunResult;
 import org.trustquorum.sim.RunSpec;
-import org.trustquorum.sim.Simulation;
-import org.trustquorum.sim.Streams;
 import org.trustquorum.sim.check.AckedPrepareIsDurable;
 import org.trustquorum.sim.check.CommittedImpliesPrepared;
 import org.trustquorum.sim.check.ExpungedIsFinal;
@@ -39,8 +37,8 @@ import org.trustquorum.sim.check.ShareMatchesDigest;
  * {@code send} event, and stops at the first failed check; so the trace of a failing run lacks
  * exactly the event that broke the check (a commit persisted without a prepare, a PrepareAck sent
  * without a durable share). To show it to the spec anyway, this class replays the failing node's
- * recorded engine calls ({@link EngineCallRecorder}) on a fresh engine, from its last boot up to
- * the failing call, and renders the item the check stopped at as one more trace line (marked
+ * recorded engine calls ({@link EngineCallRecorder}) on a fresh engine behind an {@link EngineHost}
+ * (as every driver runs it), from its last boot up to the failing call, and renders the item the check stopped at as one more trace line (marked
  * {@code "recovered": true}) to insert before the {@code violation} line.
  *
  * <p>It does this only for checks that run on a persist or on a released frame, and only when
@@ -97,27 +95,31 @@ final class ViolatingStepRecovery {
         if (boot < 0) {
             return Optional.empty();
         }
-        EngineCallRecorder.Call bootCall = calls.get(boot);
-        EngineLimits limits = spec.schedule().mix().engineLimits();
-        NodeEngine engine = new NodeEngine(Simulation.nodeId(node), Simulation.address(node), bootCall.loaded(),
-                limits, Streams.stream(spec.seed(), Streams.NODE, node, bootCall.life()),
-                Simulation.controlPlaneKey(spec.seed()).authority(), spec.mutant());
-        Step step = null;
+        LastStep seen = new LastStep();
+        EngineHost host = new EngineHost(EngineCallRecorder.engine(spec, calls.get(boot)), seen);
         int steps = 0;
-        try {
-            for (int i = boot + 1; i < calls.size(); i++) {
-                EngineCallRecorder.Call c = calls.get(i);
-                if (c.node() != node) {
-                    continue;
-                }
-                steps++;
-                step = c.kind() == EngineCallRecorder.ACCEPT ? engine.acceptInbound(c.nowMs()).step()
-                        : engine.step(EngineCallRecorder.withOwnShares(c.input()), c.nowMs());
-                engine.nextDeadlineMs(); // as every driver does after a step
+        Output refused = null;
+        for (int i = boot + 1; i < calls.size(); i++) {
+            EngineCallRecorder.Call c = calls.get(i);
+            if (c.node() != node) {
+                continue;
             }
-        } catch (RuntimeException e) {
-            return Optional.empty();
+            steps++;
+            seen.step = null;
+            try {
+                host.step(EngineCallRecorder.withOwnShares(c.input()), c.nowMs());
+            } catch (EngineHost.ContractBroken e) {
+                if (i != calls.size() - 1) {
+                    return Optional.empty();
+                }
+                refused = e.output(); // the host stopped the step at this output, before releasing any
+            } catch (RuntimeException e) {
+                if (i != calls.size() - 1) {
+                    return Optional.empty(); // only the failing step itself may break a rule
+                }
+            }
         }
+        Step step = seen.step;
         TraceTail tail = tail(jsonl, "n" + String.format("%02d", node));
         if (step == null || tail == null || tail.stepsInLife != steps) {
             return Optional.empty();
@@ -135,12 +137,36 @@ final class ViolatingStepRecovery {
                 sends.add(f);
             }
         }
+        if (refused instanceof Output.SendFrame r && tail.sends == 0) {
+            return Optional.of(sendLine(at, tail.name, r, tail.peerOf.get(r.incarnation())));
+        }
         if (tail.sends >= sends.size()) {
             return Optional.empty();
         }
         Output.SendFrame f = sends.get(tail.sends);
         String peer = tail.peerOf.get(f.incarnation());
         return Optional.of(sendLine(at, tail.name, f, peer));
+    }
+
+    /** A driver that keeps the last step it saw (whether or not the host then released it). */
+    private static final class LastStep implements EngineHost.Io {
+        Step step;
+
+        @Override
+        public void stepped(Input input, Step s) {
+            step = s;
+        }
+
+        @Override
+        public EngineHost.Durability persist(PersistentState state) {
+            return EngineHost.Durability.DURABLE;
+        }
+
+        @Override
+        public void release(Output output) {}
+
+        @Override
+        public void deadline(long atMs) {}
     }
 
     /** What the trace shows of the failing node's current life and its last step. */

@@ -71,6 +71,11 @@ public final class ConnectionEngine {
         List<ConnEvent> events = new ArrayList<>();
         switch (input) {
             case Input.ApiCall call -> onApiCall(call, nowMs, out);
+            case Input.Accept a -> {
+                long inc = table.allocateInbound(nowMs, events);
+                out.add(new Output.Accepted(inc));
+                apply(events, nowMs, out);
+            }
             case Input.FrameReceived frame -> onFrame(frame, nowMs, out);
             case Input.ConnEstablished e -> {
                 table.established(e.incarnation(), e.peer(), nowMs, events);

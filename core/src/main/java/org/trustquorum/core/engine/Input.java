@@ -21,6 +21,12 @@ public sealed interface Input {
         }
     }
 
+    /**
+     * The driver accepted a socket (before its handshake). The engine allocates its incarnation
+     * and reports it as the step's first output, {@link Output.Accepted}.
+     */
+    record Accept() implements Input {}
+
     /** A complete frame was decoded on a connection incarnation. */
     record FrameReceived(long incarnation, WireMsg msg) implements Input {
         public FrameReceived {

@@ -22,7 +22,8 @@ import org.trustquorum.core.protocol.Refusal;
 
 /**
  * One node: the trust quorum protocol, its connections, its proxy and its gossip, behind a single
- * step function. The simulator and the runtime drive it the same way:
+ * step function. Drivers never call it themselves: an {@link EngineHost} does, and keeps the
+ * contract every driver shares:
  *
  * <pre>
  *   Step s = engine.step(input, now);
@@ -56,23 +57,15 @@ public final class NodeEngine {
         this.conn = new ConnectionEngine(self, selfAddress, limits, rng, null, mutation);
     }
 
-    /** The result of accepting a socket: its incarnation and whatever the engine decided. */
-    public record Accepted(long incarnation, Step step) {}
-
-    /** Handles one input at {@code nowMs}. */
-    public Step step(Input input, long nowMs) {
+    /**
+     * Handles one input at {@code nowMs}. Package-private: drivers go through {@link EngineHost},
+     * which keeps the driver contract around this call.
+     */
+    Step step(Input input, long nowMs) {
         List<Output> out = new ArrayList<>();
         conn.handle(input, nowMs, out);
         runProtocol(nowMs, out);
         return finish(out);
-    }
-
-    /** The driver accepted a socket (before its handshake): allocates its incarnation. */
-    public Accepted acceptInbound(long nowMs) {
-        List<Output> out = new ArrayList<>();
-        long inc = conn.allocateInbound(nowMs, out);
-        runProtocol(nowMs, out);
-        return new Accepted(inc, finish(out));
     }
 
     private Step finish(List<Output> out) {

@@ -16,6 +16,12 @@ public sealed interface Output {
     }
 
     /**
+     * The socket of an {@link Input.Accept} has this incarnation: the first output of that step, so
+     * the driver knows the socket by it before any other output (a close of it) names it.
+     */
+    record Accepted(long incarnation) implements Output {}
+
+    /**
      * Queue a frame on an incarnation. The driver reports written frames with
      * {@link Input.FramesFlushed}; it may lose frames only together with the incarnation (an exit
      * must follow).

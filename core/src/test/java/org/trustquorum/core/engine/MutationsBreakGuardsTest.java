@@ -83,7 +83,7 @@ class MutationsBreakGuardsTest {
                 TestAuth.AUTHORITY);
         NodeEngine eb = new NodeEngine(b, addrB, PersistentState.EMPTY, EngineLimits.DEFAULTS, new SplittableRandom(2),
                 TestAuth.AUTHORITY, mutation);
-        long incA = ea.acceptInbound(0).incarnation();
+        long incA = ((Output.Accepted) ea.step(new Input.Accept(), 0).afterPersist().get(0)).incarnation();
         long incB = 1;
         eb.step(new Input.PeersChanged(java.util.Set.of(addrA, addrB)), 0);
         ea.step(new Input.ConnEstablished(incA, b), 0);

@@ -311,6 +311,7 @@ class ProxyChurnRandomizedTest {
                         assertTrue(t.afterMs() >= LIMITS.proxyRequestTimeoutMs(), "timed out early: " + t);
                     }
                 }
+                case Output.Accepted a -> fail("this test allocates inbound incarnations itself: " + a);
                 case Output.RaiseAlarm a -> fail("unexpected alarm " + a);
                 case Output.PeerRefused r -> { }
                 case Output.TraceEvent t -> { }

@@ -15,8 +15,9 @@ import org.trustquorum.core.model.PersistentState;
 
 /**
  * Several {@link NodeEngine}s on an in-memory network, for engine-level scenario tests. Frames
- * are delivered in FIFO order with no delay; time advances only to engine deadlines. Every step
- * is driven as a real driver would: persist first, then outputs.
+ * are delivered in FIFO order with no delay; time advances only to engine deadlines. Each engine
+ * is driven through its {@link EngineHost}, as the real drivers do; this class supplies only the
+ * I/O (a durable map, the in-memory links, one timer per node).
  */
 final class ScriptedEngineCluster {
     static final int MAX_WORK_ITEMS = 2_000_000;
@@ -40,6 +41,9 @@ final class ScriptedEngineCluster {
     }
 
     final Map<NodeId, NodeEngine> engines = new TreeMap<>();
+    final Map<NodeId, EngineHost> hosts = new TreeMap<>();
+    /** Each node's armed timer ({@link Long#MAX_VALUE}: none). */
+    final Map<NodeId, Long> timers = new TreeMap<>();
     final Map<NodeId, PeerAddress> addresses = new TreeMap<>();
     final Map<NodeId, PersistentState> durable = new TreeMap<>();
     final Map<End, Link> links = new java.util.HashMap<>();
@@ -49,6 +53,8 @@ final class ScriptedEngineCluster {
     final Deque<Runnable> work = new ArrayDeque<>();
     long now;
     long nextReplyId = 1;
+    /** The dialing end of the connection whose accept is being stepped, or null. */
+    private End acceptingFor;
 
     ScriptedEngineCluster(List<NodeId> ids, long seed) {
         int i = 1;
@@ -56,8 +62,11 @@ final class ScriptedEngineCluster {
             PeerAddress addr = new PeerAddress("10.0.0." + i++, 12345);
             addresses.put(id, addr);
             durable.put(id, PersistentState.EMPTY);
-            engines.put(id, new NodeEngine(id, addr, PersistentState.EMPTY, EngineLimits.DEFAULTS,
-                    new SplittableRandom(seed * 31 + i), TestAuth.AUTHORITY));
+            NodeEngine engine = new NodeEngine(id, addr, PersistentState.EMPTY, EngineLimits.DEFAULTS,
+                    new SplittableRandom(seed * 31 + i), TestAuth.AUTHORITY);
+            engines.put(id, engine);
+            hosts.put(id, new EngineHost(engine, io(id)));
+            timers.put(id, Long.MAX_VALUE);
         }
         for (NodeId id : ids) {
             input(id, new Input.PeersChanged(Set.copyOf(addresses.values())));
@@ -92,7 +101,7 @@ final class ScriptedEngineCluster {
 
     /** Steps a node with an input now and performs what it asks. */
     void input(NodeId n, Input in) {
-        perform(n, engines.get(n).step(in, now));
+        hosts.get(n).step(in, now);
     }
 
     /** Issues an API call; returns its reply id. */
@@ -102,27 +111,43 @@ final class ScriptedEngineCluster {
         return id;
     }
 
-    private void perform(NodeId n, Step s) {
-        if (s.persist() != null) {
-            durable.put(n, s.persist());
-        }
-        for (Output o : s.afterPersist()) {
-            switch (o) {
-                case Output.Dial d -> dial(n, d);
-                case Output.SendFrame f -> send(new End(n, f.incarnation()), f);
-                case Output.CloseConn c -> {
-                    Link l = links.get(new End(n, c.incarnation()));
-                    if (l != null && l.alive) {
-                        kill(l);
-                    } else if (l == null) {
-                        work.add(() -> input(n, new Input.ConnExited(c.incarnation(), c.cause())));
-                    }
-                }
-                case Output.Reply r -> replies.put(r.replyId(), r.response());
-                case Output.RaiseAlarm a -> throw new AssertionError(n + " raised " + a.alarm());
-                case Output.PeerRefused r -> throw new AssertionError(n + " refused an honest frame: " + r);
-                case Output.TraceEvent t -> { }
+    private EngineHost.Io io(NodeId n) {
+        return new EngineHost.Io() {
+            @Override
+            public EngineHost.Durability persist(PersistentState state) {
+                durable.put(n, state);
+                return EngineHost.Durability.DURABLE;
             }
+
+            @Override
+            public void release(Output o) {
+                perform(n, o);
+            }
+
+            @Override
+            public void deadline(long atMs) {
+                timers.put(n, atMs);
+            }
+        };
+    }
+
+    private void perform(NodeId n, Output o) {
+        switch (o) {
+            case Output.Dial d -> dial(n, d);
+            case Output.Accepted a -> link(acceptingFor, new End(n, a.incarnation()));
+            case Output.SendFrame f -> send(new End(n, f.incarnation()), f);
+            case Output.CloseConn c -> {
+                Link l = links.get(new End(n, c.incarnation()));
+                if (l != null && l.alive) {
+                    kill(l);
+                } else if (l == null) {
+                    work.add(() -> input(n, new Input.ConnExited(c.incarnation(), c.cause())));
+                }
+            }
+            case Output.Reply r -> replies.put(r.replyId(), r.response());
+            case Output.RaiseAlarm a -> throw new AssertionError(n + " raised " + a.alarm());
+            case Output.PeerRefused r -> throw new AssertionError(n + " refused an honest frame: " + r);
+            case Output.TraceEvent t -> { }
         }
     }
 
@@ -132,21 +157,24 @@ final class ScriptedEngineCluster {
             work.add(() -> input(n, new Input.ConnExited(d.incarnation(), ExitCause.DIAL_FAILED)));
             return;
         }
-        NodeEngine.Accepted acc = engines.get(target).acceptInbound(now);
-        perform(target, acc.step());
-        End dialer = new End(n, d.incarnation());
-        End acceptor = new End(target, acc.incarnation());
+        acceptingFor = new End(n, d.incarnation());
+        input(target, new Input.Accept());
+        acceptingFor = null;
+    }
+
+    /** The acceptor's engine gave the connection its incarnation: both ends become established. */
+    private void link(End dialer, End acceptor) {
         Link l = new Link(dialer, acceptor);
         links.put(dialer, l);
         links.put(acceptor, l);
         work.add(() -> {
             if (l.alive) {
-                input(n, new Input.ConnEstablished(d.incarnation(), target));
+                input(dialer.node(), new Input.ConnEstablished(dialer.inc(), acceptor.node()));
             }
         });
         work.add(() -> {
             if (l.alive) {
-                input(target, new Input.ConnEstablished(acc.incarnation(), n));
+                input(acceptor.node(), new Input.ConnEstablished(acceptor.inc(), dialer.node()));
             }
         });
     }
@@ -182,17 +210,18 @@ final class ScriptedEngineCluster {
                 work.pollFirst().run();
             }
             long next = Long.MAX_VALUE;
-            for (NodeEngine e : engines.values()) {
-                next = Math.min(next, e.nextDeadlineMs());
+            for (long at : timers.values()) {
+                next = Math.min(next, at);
             }
             if (next > untilMs) {
                 now = Math.max(now, untilMs);
                 return;
             }
             now = Math.max(now, next);
-            for (var e : engines.entrySet()) {
-                if (e.getValue().nextDeadlineMs() <= now) {
-                    input(e.getKey(), new Input.TimerFired());
+            for (NodeId n : List.copyOf(timers.keySet())) {
+                if (timers.get(n) <= now) {
+                    timers.put(n, Long.MAX_VALUE); // it went off
+                    input(n, new Input.TimerFired());
                 }
             }
         }

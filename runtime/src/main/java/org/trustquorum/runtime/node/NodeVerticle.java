@@ -33,6 +33,7 @@ import org.trustquorum.core.api.NodeError;
 import org.trustquorum.core.crypto.RackSecret;
 import org.trustquorum.core.engine.ApiRequest;
 import org.trustquorum.core.engine.ApiResponse;
+import org.trustquorum.core.engine.EngineHost;
 import org.trustquorum.core.engine.ExitCause;
 import org.trustquorum.core.engine.Input;
 import org.trustquorum.core.engine.NodeEngine;
@@ -59,14 +60,15 @@ import org.trustquorum.runtime.wire.WireVersion;
  * public methods that may be called from elsewhere hop onto it.
  *
  * <p><b>The driver loop.</b> Every input (socket event, timer, API call) becomes an action in one
- * FIFO queue. An action steps the engine; if the step changed persistent state, the state is
- * written to the ledger on this node's single ledger worker and the queue stops until the write
- * completes - only then are the step's outputs performed, in order (persist before send). A
- * failed write stops the node: it never acts on state that is not durable. While the queue is
- * long (a slow disk), reading from peers pauses.
+ * FIFO queue. An action steps the engine through its {@link EngineHost}, which keeps the driver
+ * contract; this class supplies the I/O ({@link HostIo}). If the step changed persistent state, the
+ * state is written to the ledger on this node's single ledger worker and the queue stops until the
+ * write completes - only then does the host release the step's outputs, in order (persist before
+ * send). A failed write stops the node: it never acts on state that is not durable. While the
+ * queue is long (a slow disk), reading from peers pauses.
  *
- * <p><b>Connections.</b> Inbound sockets are accepted as plain TCP, given an incarnation by
- * {@link NodeEngine#acceptInbound} at once, and then upgraded to mutual TLS; the handshake's
+ * <p><b>Connections.</b> Inbound sockets are accepted as plain TCP, given an incarnation by the
+ * engine's step of {@link Input.Accept} at once, and then upgraded to mutual TLS; the handshake's
  * future says when the peer is known. Outbound sockets come from {@link Output.Dial} and are TLS
  * from the start. Either way the peer's id comes from its certificate. Every socket reports
  * exactly one {@link Input.ConnExited}: close, error, refused handshake, failed dial, a bad frame
@@ -103,8 +105,11 @@ public final class NodeVerticle extends VerticleBase {
     private final Map<Long, Conn> conns = new HashMap<>();
     private final Map<Long, Promise<ApiResponse>> pendingReplies = new HashMap<>();
     private final Set<NodeId> certifiedPeers = new java.util.TreeSet<>();
-    private final ArrayDeque<Supplier<Step>> queue = new ArrayDeque<>();
+    private final ArrayDeque<Supplier<EngineHost.Outcome>> queue = new ArrayDeque<>();
     private NodeEngine engine;
+    private EngineHost host;
+    /** The socket whose {@link Input.Accept} is being stepped, or null. */
+    private Conn accepting;
     private WireCodec codec;
     private NetServer server;
     private NetClient client;
@@ -115,11 +120,14 @@ public final class NodeVerticle extends VerticleBase {
     private long nextReplyId = 1;
     private boolean pumping;
     private boolean persisting;
-    private Step persistedStep;
+    /** The pending ledger write completed: the host releases its step when the loop runs next. */
+    private boolean persistDone;
+    /** The engine made the step being handled (so a failure from here on is the driver's or the contract's). */
+    private boolean stepSeen;
+    private long persistStartNanos;
     private boolean readingPaused;
     private boolean stopped;
     private long timerId = -1;
-    private long timerDeadlineMs = Long.MAX_VALUE;
     private volatile PeerAddress selfAddress;
     private volatile int adminPort = -1;
     /** The latest committed epoch, for the logging context; updated after each ledger write. */
@@ -198,9 +206,10 @@ public final class NodeVerticle extends VerticleBase {
             }
             engine = new NodeEngine(settings.id(), selfAddress, state, settings.limits(), new SecureRandom(),
                     ConfigAuthority.of(state.controlPlaneKey()), mutation);
+            host = new EngineHost(engine, new HostIo());
             client = vertx.createNetClient(settings.tls().clientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS)
                     .setTcpNoDelay(true));
-            submit(() -> engine.step(new Input.PeersChanged(Set.copyOf(settings.peers())), now()));
+            submit(() -> host.step(new Input.PeersChanged(Set.copyOf(settings.peers())), now()));
             try (LogContext lc = logContext()) {
                 LOG.info("{}: listening for peers on {}", settings.id(), selfAddress);
             }
@@ -253,7 +262,7 @@ public final class NodeVerticle extends VerticleBase {
             return closeResources().onComplete(ar -> terminated.tryComplete());
         }
         Promise<Void> drained = Promise.promise();
-        submit(() -> engine.step(new Input.Shutdown(), now()));
+        submit(() -> host.step(new Input.Shutdown(), now()));
         submit(() -> {
             drained.tryComplete();
             return null;
@@ -369,7 +378,7 @@ public final class NodeVerticle extends VerticleBase {
         }
         long replyId = nextReplyId++;
         pendingReplies.put(replyId, p);
-        submit(() -> engine.step(new Input.ApiCall(replyId, request), now()));
+        submit(() -> host.step(new Input.ApiCall(replyId, request), now()));
     }
 
     /** Replaces the bootstrap peer addresses (for nodes started on port 0). */
@@ -380,7 +389,7 @@ public final class NodeVerticle extends VerticleBase {
                 p.fail(new NodeFailedException(stopped ? "the node is stopped" : "the node is not started", null));
                 return;
             }
-            submit(() -> engine.step(new Input.PeersChanged(peers), now()));
+            submit(() -> host.step(new Input.PeersChanged(peers), now()));
             p.complete();
         });
         return p.future();
@@ -460,7 +469,7 @@ public final class NodeVerticle extends VerticleBase {
     }
 
     /** Queues an action; it runs as soon as no earlier action or ledger write is in the way. */
-    private void submit(Supplier<Step> action) {
+    private void submit(Supplier<EngineHost.Outcome> action) {
         if (stopped) {
             return;
         }
@@ -478,51 +487,93 @@ public final class NodeVerticle extends VerticleBase {
         pumping = true;
         try (LogContext lc = logContext()) {
             while (!stopped && !persisting) {
-                if (persistedStep != null) {
-                    Step s = persistedStep;
-                    persistedStep = null;
-                    if (!performOrStop(s.afterPersist())) {
+                stepSeen = true;
+                if (persistDone) {
+                    persistDone = false;
+                    if (!run(() -> {
+                        host.persisted();
+                        return EngineHost.Outcome.RELEASED;
+                    })) {
                         return;
                     }
                     continue;
                 }
-                Supplier<Step> action = queue.poll();
+                Supplier<EngineHost.Outcome> action = queue.poll();
                 if (action == null) {
                     break;
                 }
-                Step step;
-                try {
-                    step = action.get();
-                } catch (RuntimeException e) {
-                    fatal("the engine failed a step", e);
-                    return;
-                }
-                if (step == null) {
-                    continue;
-                }
-                metrics.steps.incrementAndGet();
-                if (step.persist() != null) {
-                    startPersist(step);
-                } else if (!performOrStop(step.afterPersist())) {
+                stepSeen = false;
+                if (!run(action)) {
                     return;
                 }
             }
             if (readingPaused && queue.size() <= INPUT_QUEUE_RESUME_AT_INPUTS) {
                 resumeReading();
             }
-            if (!stopped) {
-                rearmTimer();
-            }
         } finally {
             pumping = false;
         }
     }
 
-    private void startPersist(Step step) {
+    /**
+     * Runs one action. If the engine, the driver contract or the driver itself fails, the rest of
+     * the step cannot be performed faithfully (a frame might be neither sent nor followed by an
+     * exit), so the node stops; returns false then.
+     */
+    private boolean run(Supplier<EngineHost.Outcome> action) {
+        try {
+            action.get();
+        } catch (EngineHost.ContractBroken e) {
+            fatal("the engine broke the driver contract", e);
+            return false;
+        } catch (RuntimeException e) {
+            fatal(stepSeen ? "the driver failed while performing a step's outputs" : "the engine failed a step", e);
+            return false;
+        }
+        return true;
+    }
+
+    /** The driver's side of the engine's host: the ledger, the sockets, API replies and one timer. */
+    private final class HostIo implements EngineHost.Io {
+        @Override
+        public void stepped(Input input, Step step) {
+            stepSeen = true;
+            metrics.steps.incrementAndGet();
+        }
+
+        @Override
+        public EngineHost.Durability persist(PersistentState state) {
+            startPersist(state);
+            return EngineHost.Durability.PENDING;
+        }
+
+        @Override
+        public void release(Output o) {
+            if (!stopped) {
+                perform(o);
+            }
+        }
+
+        @Override
+        public void deadline(long atMs) {
+            cancelTimer();
+            if (atMs == Long.MAX_VALUE) {
+                return;
+            }
+            timerId = vertx.setTimer(Math.max(1, atMs - now()), id -> {
+                if (id != timerId) {
+                    return;
+                }
+                timerId = -1;
+                submit(() -> host.step(new Input.TimerFired(), now()));
+            });
+        }
+    }
+
+    private void startPersist(PersistentState state) {
         persisting = true;
         long gen = generation + 1;
-        PersistentState state = step.persist();
-        long startNanos = System.nanoTime();
+        persistStartNanos = System.nanoTime();
         ledgerWorker.<Void>executeBlocking(() -> {
             try (LogContext lc = logContext()) {
                 durability.write(gen, state);
@@ -532,60 +583,42 @@ public final class NodeVerticle extends VerticleBase {
             persisting = false;
             if (ar.failed()) {
                 metrics.ledgerWriteFailures.incrementAndGet();
+                host.persistFailed();
                 fatal("ledger write of generation " + gen + " failed: " + ar.cause().getMessage(), ar.cause());
                 return;
             }
             generation = gen;
             epochLabel = state.latestCommittedEpoch().toString();
-            metrics.ledgerWritten(System.nanoTime() - startNanos);
-            persistedStep = step;
+            metrics.ledgerWritten(System.nanoTime() - persistStartNanos);
+            persistDone = true;
             pump();
         });
     }
 
-    /**
-     * Performs a step's outputs. If the driver itself fails while doing so, the rest of the step
-     * cannot be performed faithfully (a frame might be neither sent nor followed by an exit), so
-     * the node stops; returns false then.
-     */
-    private boolean performOrStop(List<Output> outputs) {
-        try {
-            perform(outputs);
-            return true;
-        } catch (RuntimeException e) {
-            fatal("the driver failed while performing a step's outputs", e);
-            return false;
-        }
-    }
-
-    private void perform(List<Output> outputs) {
-        for (Output o : outputs) {
-            if (stopped) {
-                return;
-            }
-            switch (o) {
-                case Output.Dial d -> dial(d.incarnation(), d.address());
-                case Output.SendFrame s -> send(s.incarnation(), s.msg());
-                case Output.CloseConn c -> {
-                    Conn conn = conns.get(c.incarnation());
-                    if (conn != null) {
-                        LOG.debug("{}: closing {}: {}", settings.id(), conn.describe(), c.cause());
-                        if (conn.inbound && !conn.established && c.cause() == ExitCause.INACTIVITY) {
-                            handshakeFailed(conn, HandshakeGuard.Failure.TIMEOUT, "not finished within "
-                                    + settings.limits().handshakeTimeoutMs() + " ms");
-                        }
-                        exit(conn, c.cause());
+    private void perform(Output o) {
+        switch (o) {
+            case Output.Dial d -> dial(d.incarnation(), d.address());
+            case Output.Accepted a -> accepted(a.incarnation());
+            case Output.SendFrame s -> send(s.incarnation(), s.msg());
+            case Output.CloseConn c -> {
+                Conn conn = conns.get(c.incarnation());
+                if (conn != null) {
+                    LOG.debug("{}: closing {}: {}", settings.id(), conn.describe(), c.cause());
+                    if (conn.inbound && !conn.established && c.cause() == ExitCause.INACTIVITY) {
+                        handshakeFailed(conn, HandshakeGuard.Failure.TIMEOUT, "not finished within "
+                                + settings.limits().handshakeTimeoutMs() + " ms");
                     }
+                    exit(conn, c.cause());
                 }
-                case Output.Reply r -> reply(r.replyId(), r.response());
-                case Output.RaiseAlarm a -> {
-                    metrics.alarms.incrementAndGet();
-                    LOG.error("{}: ALARM {}", settings.id(), a.alarm());
-                }
-                case Output.TraceEvent t -> LOG.debug("{}: {} {}", settings.id(), t.kind(), t.detail());
-                case Output.PeerRefused r -> LOG.warn("{}: refused {} from {} (first from this peer; {} refused in all): {}",
-                        settings.id(), r.kind(), r.peer(), engine.refusedFrames(), r.reason());
             }
+            case Output.Reply r -> reply(r.replyId(), r.response());
+            case Output.RaiseAlarm a -> {
+                metrics.alarms.incrementAndGet();
+                LOG.error("{}: ALARM {}", settings.id(), a.alarm());
+            }
+            case Output.TraceEvent t -> LOG.debug("{}: {} {}", settings.id(), t.kind(), t.detail());
+            case Output.PeerRefused r -> LOG.warn("{}: refused {} from {} (first from this peer; {} refused in all): {}",
+                    settings.id(), r.kind(), r.peer(), engine.refusedFrames(), r.reason());
         }
     }
 
@@ -614,32 +647,10 @@ public final class NodeVerticle extends VerticleBase {
         }
     }
 
-    private void rearmTimer() {
-        long deadline = engine.nextDeadlineMs();
-        if (deadline == timerDeadlineMs && timerId != -1) {
-            return;
-        }
-        cancelTimer();
-        if (deadline == Long.MAX_VALUE) {
-            return;
-        }
-        long delay = Math.max(1, deadline - now());
-        timerDeadlineMs = deadline;
-        timerId = vertx.setTimer(delay, id -> {
-            if (id != timerId) {
-                return;
-            }
-            timerId = -1;
-            timerDeadlineMs = Long.MAX_VALUE;
-            submit(() -> engine.step(new Input.TimerFired(), now()));
-        });
-    }
-
     private void cancelTimer() {
         if (timerId != -1) {
             vertx.cancelTimer(timerId);
             timerId = -1;
-            timerDeadlineMs = Long.MAX_VALUE;
         }
     }
 
@@ -691,14 +702,23 @@ public final class NodeVerticle extends VerticleBase {
         c.socket = socket;
         attachHandlers(c);
         submit(() -> {
-            NodeEngine.Accepted a = engine.acceptInbound(now());
-            c.inc = a.incarnation();
-            conns.put(c.inc, c);
-            if (!c.exited) {
-                startServerHandshake(c);
+            accepting = c;
+            try {
+                return host.step(new Input.Accept(), now());
+            } finally {
+                accepting = null;
             }
-            return a.step();
         });
+    }
+
+    /** The engine gave the socket being accepted its incarnation (the first output of its step). */
+    private void accepted(long inc) {
+        Conn c = accepting;
+        c.inc = inc;
+        conns.put(inc, c);
+        if (!c.exited) {
+            startServerHandshake(c);
+        }
     }
 
     private void startServerHandshake(Conn c) {
@@ -808,7 +828,7 @@ public final class NodeVerticle extends VerticleBase {
             c.socket.pause();
             c.paused = true;
         }
-        submit(() -> engine.step(new Input.ConnEstablished(c.inc, peer), now()));
+        submit(() -> host.step(new Input.ConnEstablished(c.inc, peer), now()));
     }
 
     private void attachHandlers(Conn c) {
@@ -849,7 +869,7 @@ public final class NodeVerticle extends VerticleBase {
             }
             metrics.framesReceived.incrementAndGet();
             long inc = c.inc;
-            submit(() -> engine.step(new Input.FrameReceived(inc, msg), now()));
+            submit(() -> host.step(new Input.FrameReceived(inc, msg), now()));
         }
     }
 
@@ -900,7 +920,7 @@ public final class NodeVerticle extends VerticleBase {
             if (n == 0 || c.exited) {
                 return null;
             }
-            return engine.step(new Input.FramesFlushed(c.inc, n), now());
+            return host.step(new Input.FramesFlushed(c.inc, n), now());
         });
     }
 
@@ -926,7 +946,7 @@ public final class NodeVerticle extends VerticleBase {
         }
         submit(() -> {
             conns.remove(c.inc);
-            return engine.step(new Input.ConnExited(c.inc, cause), now());
+            return host.step(new Input.ConnExited(c.inc, cause), now());
         });
     }
 
