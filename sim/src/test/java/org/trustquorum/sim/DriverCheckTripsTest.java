@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.trustquorum.core.api.NodeStatus;
 import org.trustquorum.core.auth.ControlPlaneKey;
 import org.trustquorum.core.engine.ApiResponse;
+import org.trustquorum.core.engine.EngineHost;
 import org.trustquorum.core.engine.EngineLimits;
 import org.trustquorum.core.engine.Input;
 import org.trustquorum.core.engine.NodeEngine;
+import org.trustquorum.core.engine.Output;
 import org.trustquorum.core.engine.PeerAddress;
 import org.trustquorum.core.engine.ProxyError;
 import org.trustquorum.core.model.Epoch;
@@ -66,9 +68,9 @@ class DriverCheckTripsTest {
                 .withEventLimit(SHORT_EVENT_LIMIT).run().check());
         // A broken engine handed to the simulator's engine checks.
         t.put(EngineException.NAME, () -> thrown(() -> {
-            NodeEngine engine = engine(PersistentState.EMPTY);
-            EngineException.step("n00", engine, TIMER, STEP_AT_MS);
-            EngineException.step("n00", engine, TIMER, EARLIER_MS); // time runs backwards: core's clock check throws
+            EngineHost host = host(engine(PersistentState.EMPTY));
+            EngineException.step("n00", host, TIMER, STEP_AT_MS);
+            EngineException.step("n00", host, TIMER, EARLIER_MS); // time runs backwards: core's clock check throws
         }));
         t.put(EngineInvariants.NAME, () -> thrown(() -> {
             NodeEngine engine = engine(PersistentState.EMPTY);
@@ -103,8 +105,9 @@ class DriverCheckTripsTest {
     void soundValuesPassTheChecks() {
         assertDoesNotThrow(() -> {
             NodeEngine engine = engine(PersistentState.EMPTY);
-            EngineException.step("n00", engine, TIMER, EARLIER_MS);
-            EngineException.step("n00", engine, TIMER, STEP_AT_MS);
+            EngineHost host = host(engine);
+            EngineException.step("n00", host, TIMER, EARLIER_MS);
+            EngineException.step("n00", host, TIMER, STEP_AT_MS);
             EngineInvariants.check("n00", engine);
             NoAlarms.check("n00", engine.alarms());
             NotCoordinatingWhileComputing.check("n00", Epoch.NONE, new NodeStatus.CoordinatorStatus(Epoch.of(3),
@@ -123,6 +126,22 @@ class DriverCheckTripsTest {
             ReplyAdapter.proxyOutcome(new ApiResponse.Proxied(Result.err(new ProxyError.Shutdown())));
         });
         assertEquals(NetworkModel.NAME, thrown(() -> NetworkModel.exitScheduled("n00", INCARNATION, true, false)));
+    }
+
+    /** A host that takes every write as durable and drops every output: only the engine's own checks act. */
+    private static EngineHost host(NodeEngine engine) {
+        return new EngineHost(engine, new EngineHost.Io() {
+            @Override
+            public EngineHost.Durability persist(PersistentState state) {
+                return EngineHost.Durability.DURABLE;
+            }
+
+            @Override
+            public void release(Output output) {}
+
+            @Override
+            public void deadline(long atMs) {}
+        });
     }
 
     private static NodeEngine engine(PersistentState loaded) {

@@ -1,8 +1,7 @@
 package org.trustquorum.sim.check;
 
+import org.trustquorum.core.engine.EngineHost;
 import org.trustquorum.core.engine.Input;
-import org.trustquorum.core.engine.NodeEngine;
-import org.trustquorum.core.engine.Step;
 
 /** An engine step threw: a broken internal check in core, or a crash on some input. */
 public final class EngineException {
@@ -10,10 +9,10 @@ public final class EngineException {
 
     private EngineException() {}
 
-    /** Steps {@code engine} with {@code in} at {@code nowMs}; whatever it throws becomes this check's violation. */
-    public static Step step(String node, NodeEngine engine, Input in, long nowMs) {
+    /** Steps {@code host} with {@code in} at {@code nowMs}; whatever the engine throws becomes this check's violation. */
+    public static EngineHost.Outcome step(String node, EngineHost host, Input in, long nowMs) {
         try {
-            return engine.step(in, nowMs);
+            return host.step(in, nowMs);
         } catch (RuntimeException e) {
             throw of(node, String.valueOf(in), e);
         }
