@@ -1615,6 +1615,7 @@ public final class Simulation {
                 case CpRequest.PrepareAndCommit x -> x.config().epoch();
                 case CpRequest.Reconfigure x -> null;
                 case CpRequest.Status x -> null;
+                case CpRequest.Watch x -> null;
             };
             if (e != null) {
                 SimNode t = byId.get(call.target());
@@ -2240,6 +2241,7 @@ public final class Simulation {
             case ApiRequest.ClearSecrets x -> 6;
             case ApiRequest.Proxy x -> 7 + 16 * opCode(x.op());
             case ApiRequest.UpdateNetworkConfig x -> 8;
+            case ApiRequest.Watch x -> 9;
         };
     }
 
@@ -2289,6 +2291,7 @@ public final class Simulation {
             case CpReply.StatusReport x -> 4;
             case CpReply.Refused x -> 5;
             case CpReply.Unreachable x -> 6;
+            case CpReply.Watched x -> 7;
         };
     }
 
@@ -2316,6 +2319,7 @@ public final class Simulation {
             case ApiRequest.Status x -> "Status";
             case ApiRequest.ClearSecrets x -> "ClearSecrets";
             case ApiRequest.UpdateNetworkConfig x -> "UpdateNetworkConfig(generation " + x.generation() + ")";
+            case ApiRequest.Watch x -> "Watch(wait " + x.maxWaitMs() + " ms)";
         };
     }
 
@@ -2325,6 +2329,7 @@ public final class Simulation {
             case CpRequest.Commit x -> "Commit(epoch " + x.epoch() + ")";
             case CpRequest.PrepareAndCommit x -> "PrepareAndCommit(epoch " + x.config().epoch() + ")";
             case CpRequest.Status x -> "Status";
+            case CpRequest.Watch x -> "Watch";
         };
     }
 
@@ -2335,6 +2340,7 @@ public final class Simulation {
             case CpReply.StatusReport x -> "Status(committed " + x.status().committedEpochs() + ")";
             case CpReply.Refused x -> "Refused(" + x.error() + ")";
             case CpReply.Unreachable x -> "Unreachable(" + x.reason() + ")";
+            case CpReply.Watched x -> "Watched(committed " + x.status().committedEpochs() + ")";
         };
     }
 
@@ -2342,6 +2348,7 @@ public final class Simulation {
         if (response instanceof ApiResponse r) {
             return switch (r) {
                 case ApiResponse.StatusReport s -> "StatusReport";
+                case ApiResponse.Watched s -> "Watched";
                 case ApiResponse.SecretLoaded s -> s.result().isOk()
                         ? (((Optional<?>) s.result().orElseThrow()).isPresent() ? "SecretLoaded" : "Collecting")
                         : "SecretLoaded(" + s.result().errorOrThrow() + ")";

@@ -13,6 +13,7 @@ import org.trustquorum.core.api.NodeStatus;
 import org.trustquorum.core.api.ReconfigureRequest;
 import org.trustquorum.core.auth.ControlPlaneKey;
 import org.trustquorum.core.controlplane.CpLedger.Attempt;
+import org.trustquorum.core.engine.ApiRequest;
 import org.trustquorum.core.model.CommitProof;
 import org.trustquorum.core.model.Configuration;
 import org.trustquorum.core.model.CpSignature;
@@ -24,18 +25,29 @@ import org.trustquorum.core.model.Threshold;
 
 /**
  * The control plane's reconfiguration logic (the seed calls it Nexus), as a pure state machine.
- * It chooses a coordinator, asks it to coordinate, polls its acks, decides the commit at K + Z
- * acks, and then, on every pass, commits each acked member and prepares-and-commits each member
- * that never prepared, until every member reports COMMITTED. A node it cannot reach directly (one
+ * It chooses a coordinator, asks it to coordinate, watches its acks (a standing {@link CpRequest.Watch}
+ * that the coordinator answers as soon as its status changes, re-issued after each answer), decides
+ * the commit at K + Z acks, and then, on every pass, commits each acked member and
+ * prepares-and-commits each member that never prepared, until every member reports COMMITTED. A node it cannot reach directly (one
  * not yet in a committed configuration) is reached through a proxy: a directly reachable member.
  */
 public final class ControlPlane {
-    /** How often the control plane makes a pass over its work. */
+    /**
+     * How often the control plane makes a pass over its work (retries, aborts, commits); also how
+     * long it waits before watching again after a watch failed or came back unchanged early.
+     */
     public static final long POLL_INTERVAL_MS = 500;
+    /** How long the coordinator may hold a watch before it answers with its unchanged status. */
+    public static final long WATCH_WAIT_MS = 5_000;
     /** A call without an answer by then is forgotten (the driver should always answer sooner). */
     public static final long CALL_TIMEOUT_MS = 30_000;
     /** An uncommitted attempt whose coordinator shows no progress for this long is aborted. */
     public static final long ABORT_AFTER_MS = 20_000;
+
+    static {
+        Check.state(WATCH_WAIT_MS > 0 && WATCH_WAIT_MS <= ApiRequest.Watch.MAX_WAIT_MS && WATCH_WAIT_MS < CALL_TIMEOUT_MS,
+                "a watch must be answered before its call times out");
+    }
 
     private final RandomGenerator rng;
     /** Signs every proposal and commit decision; nodes act on nothing else. */
@@ -57,6 +69,12 @@ public final class ControlPlane {
     /** When the current attempt last made progress (acks grew or phase moved). */
     private long lastProgressMs;
     private int lastAckCount = -1;
+    /** The node watched last and the status version it last reported (unknown at first). */
+    private NodeId watchedNode;
+    private long knownVersion = ApiRequest.Watch.UNKNOWN_VERSION;
+    /** When a watch may next be issued, and when the last one was. */
+    private long nextWatchMs;
+    private long watchSentMs;
     /** Rotates the proxy chosen for a target after a failure. */
     private int proxyRotation;
     /** Cache of {@link #commitSignature()}; recomputed after a restart (signatures are deterministic). */
@@ -171,6 +189,7 @@ public final class ControlPlane {
         lastProgressMs = nowMs;
         lastAckCount = -1;
         nextPassMs = nowMs;
+        nextWatchMs = nowMs;
         log.add("start epoch " + attempt.epoch() + " coordinator " + coordinator + " members " + sorted.size() + " k "
                 + threshold);
         return Result.ok(attempt.epoch());
@@ -190,21 +209,31 @@ public final class ControlPlane {
 
     /** The earliest time {@link #tick} has work. */
     public long nextDeadlineMs() {
-        long next = attempt == null ? Long.MAX_VALUE : nextPassMs;
+        long next = attempt == null ? Long.MAX_VALUE
+                : attempt.commitDecided() ? nextPassMs : Math.min(nextPassMs, nextWatchMs);
         for (long d : deadlines.values()) {
             next = Math.min(next, d);
         }
         return next;
     }
 
-    /** Expires overdue calls and, when a pass is due, returns the calls to make now. */
+    /**
+     * Expires overdue calls and returns the calls to make now: a whole pass when one is due,
+     * otherwise the watch on the coordinator when it is due again.
+     */
     public List<CpCall> tick(long nowMs) {
         expireCalls(nowMs);
-        if (attempt == null || nowMs < nextPassMs) {
+        if (attempt == null) {
             return List.of();
         }
-        nextPassMs = nowMs + POLL_INTERVAL_MS;
         List<CpCall> calls = new ArrayList<>();
+        if (nowMs < nextPassMs) {
+            if (!attempt.commitDecided()) {
+                watchCoordinator(calls, nowMs);
+            }
+            return calls;
+        }
+        nextPassMs = nowMs + POLL_INTERVAL_MS;
         if (!attempt.commitDecided()) {
             if (nowMs - lastProgressMs >= ABORT_AFTER_MS) {
                 abort(nowMs, "no progress for " + (nowMs - lastProgressMs) + " ms");
@@ -218,9 +247,7 @@ public final class ControlPlane {
                                 attempt.members(), k));
                 call(calls, coordinator, new CpRequest.Reconfigure(req), nowMs);
             }
-            if (!hasCallTo(coordinator, CpRequest.Status.class)) {
-                call(calls, coordinator, new CpRequest.Status(), nowMs);
-            }
+            watchCoordinator(calls, nowMs);
             return calls;
         }
         for (NodeId m : attempt.members()) {
@@ -234,6 +261,23 @@ public final class ControlPlane {
             call(calls, m, req, nowMs);
         }
         return calls;
+    }
+
+    /** Issues the watch on the coordinator if it is due and none is in flight. */
+    private void watchCoordinator(List<CpCall> calls, long nowMs) {
+        NodeId coordinator = attempt.coordinator();
+        if (nowMs < nextWatchMs || hasCallTo(coordinator, CpRequest.Watch.class)) {
+            return;
+        }
+        if (!coordinator.equals(watchedNode)) {
+            watchedNode = coordinator;
+            knownVersion = ApiRequest.Watch.UNKNOWN_VERSION;
+        }
+        int before = calls.size();
+        call(calls, coordinator, new CpRequest.Watch(knownVersion, WATCH_WAIT_MS), nowMs);
+        watchSentMs = nowMs;
+        // In flight, the answer (or the call's expiry) sets the next watch; not sent, retry later.
+        nextWatchMs = calls.size() > before ? Long.MAX_VALUE : nowMs + POLL_INTERVAL_MS;
     }
 
     /** The signed commit decision of the current attempt (signed once, then reused). */
@@ -311,7 +355,9 @@ public final class ControlPlane {
         }
         for (long id : expired) {
             deadlines.remove(id);
-            inFlight.remove(id);
+            if (inFlight.remove(id).request() instanceof CpRequest.Watch) {
+                watchFailed(nowMs);
+            }
         }
     }
 
@@ -326,11 +372,19 @@ public final class ControlPlane {
             if (call.proxied()) {
                 proxyRotation++;
             }
+            if (call.request() instanceof CpRequest.Watch) {
+                watchFailed(nowMs);
+            }
             return;
         }
         switch (call.request()) {
             case CpRequest.Reconfigure r -> onReconfigureReply(r, reply, nowMs);
-            case CpRequest.Status s -> onStatus(call.target(), reply, nowMs);
+            case CpRequest.Status s -> {
+                if (reply instanceof CpReply.StatusReport report) {
+                    onStatus(call.target(), report.status(), nowMs);
+                }
+            }
+            case CpRequest.Watch w -> onWatchReply(call.target(), w, reply, nowMs);
             case CpRequest.Commit c -> onCommitReply(call.target(), c.epoch(), reply, nowMs);
             case CpRequest.PrepareAndCommit p -> onCommitReply(call.target(), p.config().epoch(), reply, nowMs);
         }
@@ -346,12 +400,42 @@ public final class ControlPlane {
         }
     }
 
-    private void onStatus(NodeId from, CpReply reply, long nowMs) {
-        if (!(reply instanceof CpReply.StatusReport report) || !from.equals(attempt.coordinator())
-                || attempt.commitDecided()) {
+    /**
+     * A watch came back: normally watch again at once, knowing the reported version. An unchanged
+     * answer well before the wait ends (the node would not hold the watch), an answer through a
+     * proxy (which cannot hold it) or a refusal waits {@link #POLL_INTERVAL_MS} first.
+     */
+    private void onWatchReply(NodeId from, CpRequest.Watch asked, CpReply reply, long nowMs) {
+        switch (reply) {
+            case CpReply.Watched w -> {
+                boolean early = w.version() == asked.knownVersion() && nowMs - watchSentMs < WATCH_WAIT_MS;
+                if (from.equals(watchedNode)) {
+                    knownVersion = w.version();
+                }
+                nextWatchMs = early ? nowMs + POLL_INTERVAL_MS : nowMs;
+                onStatus(from, w.status(), nowMs);
+            }
+            case CpReply.StatusReport s -> {
+                nextWatchMs = nowMs + POLL_INTERVAL_MS;
+                onStatus(from, s.status(), nowMs);
+            }
+            case CpReply.Reconfigured x -> watchFailed(nowMs);
+            case CpReply.Committed x -> watchFailed(nowMs);
+            case CpReply.Refused x -> watchFailed(nowMs);
+            case CpReply.Unreachable x -> watchFailed(nowMs);
+        }
+    }
+
+    /** The poll interval is the fallback: watch again after it, knowing nothing. */
+    private void watchFailed(long nowMs) {
+        knownVersion = ApiRequest.Watch.UNKNOWN_VERSION;
+        nextWatchMs = nowMs + POLL_INTERVAL_MS;
+    }
+
+    private void onStatus(NodeId from, NodeStatus status, long nowMs) {
+        if (!from.equals(attempt.coordinator()) || attempt.commitDecided()) {
             return;
         }
-        NodeStatus status = report.status();
         NodeStatus.CoordinatorStatus cs = status.coordinator();
         if (cs == null || !cs.epoch().equals(attempt.epoch())) {
             // Not (or no longer) coordinating our epoch: it crashed and lost its memory, or never
@@ -417,6 +501,7 @@ public final class ControlPlane {
             }
             case CpReply.Reconfigured x -> { }
             case CpReply.StatusReport x -> { }
+            case CpReply.Watched x -> { }
             case CpReply.Unreachable x -> { }
         }
     }
@@ -457,6 +542,7 @@ public final class ControlPlane {
     public void forgetInFlight() {
         inFlight.clear();
         deadlines.clear();
+        nextWatchMs = 0;
     }
 
     /** Nodes removed by completed reconfigurations (expunged; refused as members from then on). */

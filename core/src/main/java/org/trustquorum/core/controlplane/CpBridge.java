@@ -23,6 +23,9 @@ public final class CpBridge {
                 case CpRequest.Commit c -> new ProxyOp.Commit(c.rackId(), c.epoch(), c.commitSignature());
                 case CpRequest.PrepareAndCommit p -> new ProxyOp.PrepareAndCommit(p.config(), p.commitSignature());
                 case CpRequest.Status s -> new ProxyOp.Status();
+                // A proxied request cannot be held (the proxy's deadline is shorter than a watch's
+                // wait): through a proxy a watch is a plain status call, answered at once.
+                case CpRequest.Watch w -> new ProxyOp.Status();
                 case CpRequest.Reconfigure r ->
                         throw new IllegalArgumentException("reconfiguration is never proxied: the coordinator is reachable");
             };
@@ -33,6 +36,7 @@ public final class CpBridge {
             case CpRequest.Commit c -> new ApiRequest.Commit(c.rackId(), c.epoch(), c.commitSignature());
             case CpRequest.PrepareAndCommit p -> new ApiRequest.PrepareAndCommit(p.config(), p.commitSignature());
             case CpRequest.Status s -> new ApiRequest.Status();
+            case CpRequest.Watch w -> new ApiRequest.Watch(w.knownVersion(), w.maxWaitMs());
         };
     }
 
@@ -43,6 +47,7 @@ public final class CpBridge {
             case ApiResponse.Committed c -> fold(c.result(), CpReply.Committed::new);
             case ApiResponse.PreparedAndCommitted p -> fold(p.result(), CpReply.Committed::new);
             case ApiResponse.StatusReport s -> new CpReply.StatusReport(s.status());
+            case ApiResponse.Watched w -> new CpReply.Watched(w.version(), w.status());
             case ApiResponse.Proxied p -> fromProxy(p.result());
             case ApiResponse.SecretLoaded s -> new CpReply.Unreachable("unexpected reply: secret load");
             case ApiResponse.SecretsCleared s -> new CpReply.Unreachable("unexpected reply: secrets cleared");

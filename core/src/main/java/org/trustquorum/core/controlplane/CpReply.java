@@ -13,6 +13,9 @@ public sealed interface CpReply {
 
     record StatusReport(NodeStatus status) implements CpReply {}
 
+    /** The answer to a {@link CpRequest.Watch}: the node's status and its version. */
+    record Watched(long version, NodeStatus status) implements CpReply {}
+
     /** The node's own API error. */
     record Refused(NodeError error) implements CpReply {}
 

@@ -15,4 +15,7 @@ public sealed interface CpRequest {
     record PrepareAndCommit(Configuration config, CpSignature commitSignature) implements CpRequest {}
 
     record Status() implements CpRequest {}
+
+    /** The node's status once it differs from version {@code knownVersion}, or after {@code maxWaitMs}. */
+    record Watch(long knownVersion, long maxWaitMs) implements CpRequest {}
 }

@@ -43,6 +43,23 @@ public sealed interface ApiRequest {
 
     record ClearSecrets() implements ApiRequest {}
 
+    /**
+     * The node's status, once it differs from the one the caller knows: answered at once when
+     * {@code knownVersion} is not the node's current status version, otherwise held until the status
+     * changes or {@code maxWaitMs} passes (a long poll), and answered with {@link ApiResponse.Watched}.
+     */
+    record Watch(long knownVersion, long maxWaitMs) implements ApiRequest {
+        /** The version of a caller that knows no status of this node (answered at once). */
+        public static final long UNKNOWN_VERSION = 0;
+        /** Longest wait a watch may ask for; below the admin API's call and idle timeouts. */
+        public static final long MAX_WAIT_MS = 20_000;
+
+        public Watch {
+            Check.argument(maxWaitMs >= 0 && maxWaitMs <= MAX_WAIT_MS, "watch wait %d ms outside 0..%d", maxWaitMs,
+                    MAX_WAIT_MS);
+        }
+    }
+
     /** Ask {@code destination} to run {@code op} and answer with its result. */
     record Proxy(NodeId destination, ProxyOp op) implements ApiRequest {
         public Proxy {
@@ -89,6 +106,7 @@ public sealed interface ApiRequest {
             case LoadRackSecret l -> "LoadRackSecret";
             case Status s -> "Status";
             case ClearSecrets c -> "ClearSecrets";
+            case Watch w -> "Watch";
             case Proxy p -> "Proxy";
             case UpdateNetworkConfig u -> "UpdateNetworkConfig";
         };

@@ -30,6 +30,9 @@ public sealed interface ApiResponse {
 
     record SecretsCleared() implements ApiResponse {}
 
+    /** The answer to a {@link ApiRequest.Watch}: the node's status and its version. */
+    record Watched(long version, NodeStatus status) implements ApiResponse {}
+
     record Proxied(Result<ProxyResult, ProxyError> result) implements ApiResponse {}
 
     record NetworkConfigUpdated(Result<Long, NetworkConfigGossip.UpdateError> result) implements ApiResponse {}
@@ -42,6 +45,7 @@ public sealed interface ApiResponse {
             case SecretLoaded x -> "SecretLoaded";
             case StatusReport x -> "StatusReport";
             case SecretsCleared x -> "SecretsCleared";
+            case Watched x -> "Watched";
             case Proxied x -> "Proxied";
             case NetworkConfigUpdated x -> "NetworkConfigUpdated";
         };

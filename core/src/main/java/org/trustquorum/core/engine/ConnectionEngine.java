@@ -229,6 +229,7 @@ public final class ConnectionEngine {
             case ApiRequest.LoadRackSecret l -> forProtocol.add(new ProtocolEvent.ApiForProtocol(call.replyId(), l));
             case ApiRequest.Status s -> forProtocol.add(new ProtocolEvent.ApiForProtocol(call.replyId(), s));
             case ApiRequest.ClearSecrets c -> forProtocol.add(new ProtocolEvent.ApiForProtocol(call.replyId(), c));
+            case ApiRequest.Watch w -> forProtocol.add(new ProtocolEvent.ApiForProtocol(call.replyId(), w));
         }
     }
 

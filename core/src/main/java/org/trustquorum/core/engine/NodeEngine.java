@@ -38,6 +38,7 @@ public final class NodeEngine {
     private final NodeCtx ctx;
     private final Node node;
     private final ConnectionEngine conn;
+    private final StatusWatches watches;
     private final Mutation mutation;
 
     /**
@@ -55,6 +56,7 @@ public final class NodeEngine {
         this.ctx = new NodeCtx(self, loaded);
         this.node = new Node(ctx, rng, authority, mutation);
         this.conn = new ConnectionEngine(self, selfAddress, limits, rng, null, mutation);
+        this.watches = new StatusWatches(rng);
     }
 
     /**
@@ -65,6 +67,7 @@ public final class NodeEngine {
         List<Output> out = new ArrayList<>();
         conn.handle(input, nowMs, out);
         runProtocol(nowMs, out);
+        watches.afterStep(this::status, !conn.isShutdown(), nowMs, out);
         return finish(out);
     }
 
@@ -99,7 +102,13 @@ public final class NodeEngine {
                                 new ApiRequest.Proxy(r.from(), r.op())), nowMs, out);
                     }
                 }
-                case ProtocolEvent.ApiForProtocol a -> out.add(new Output.Reply(a.replyId(), runApi(a.request())));
+                case ProtocolEvent.ApiForProtocol a -> {
+                    if (a.request() instanceof ApiRequest.Watch w) {
+                        watches.onWatch(a.replyId(), w, status(), !conn.isShutdown(), nowMs, out);
+                    } else {
+                        out.add(new Output.Reply(a.replyId(), runApi(a.request())));
+                    }
+                }
             }
             for (Envelope e : ctx.drainEnvelopes()) {
                 conn.sendProtocol(e.to(), e.msg(), nowMs, out);
@@ -122,6 +131,7 @@ public final class NodeEngine {
             case ApiRequest.Proxy p -> throw new Check.InvariantViolation("proxy calls are handled by the connection layer");
             case ApiRequest.UpdateNetworkConfig u ->
                     throw new Check.InvariantViolation("network config is handled by the connection layer");
+            case ApiRequest.Watch w -> throw new Check.InvariantViolation("watches are answered by the status watches");
         };
     }
 
@@ -147,7 +157,12 @@ public final class NodeEngine {
 
     /** The earliest time the driver must deliver {@link Input.TimerFired}, or {@link Long#MAX_VALUE}. */
     public long nextDeadlineMs() {
-        return conn.nextDeadlineMs();
+        return Math.min(conn.nextDeadlineMs(), watches.nextDeadlineMs());
+    }
+
+    /** Status watches held now (answered when the status changes or their wait ends). */
+    public int heldWatches() {
+        return watches.heldCount();
     }
 
     public NodeId id() {
@@ -183,6 +198,8 @@ public final class NodeEngine {
      */
     public void checkInvariants() {
         conn.checkInvariants();
+        watches.checkInvariants();
+        Check.state(!conn.isShutdown() || watches.heldCount() == 0, "%s holds status watches after shutdown", ctx.me());
         Check.state(List.copyOf(ctx.connected()).equals(conn.connectedPeers()),
                 "%s: protocol thinks %s are connected, connection table has %s", ctx.me(), ctx.connected(),
                 conn.connectedPeers());

@@ -4,6 +4,7 @@ import org.trustquorum.core.TestAuth;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.trustquorum.core.engine.ApiRequest;
 import org.trustquorum.core.model.Epoch;
 import org.trustquorum.core.model.NodeId;
 import org.trustquorum.core.model.RackId;
@@ -206,5 +208,86 @@ class ControlPlaneTest {
         var lost = CpBridge.fromApi(new org.trustquorum.core.engine.ApiResponse.Proxied(
                 org.trustquorum.core.model.Result.err(new org.trustquorum.core.engine.ProxyError.Timeout(15_000))));
         assertTrue(lost instanceof CpReply.Unreachable);
+    }
+
+    /** The one call of {@code kind} among {@code calls}. */
+    private static CpCall only(List<CpCall> calls, Class<? extends CpRequest> kind) {
+        List<CpCall> of = calls.stream().filter(c -> kind.isInstance(c.request())).toList();
+        assertEquals(1, of.size(), "calls of kind " + kind.getSimpleName() + " in " + calls);
+        return of.get(0);
+    }
+
+    @Test
+    void theCommitIsDecidedWhenTheWatchShowsEnoughAcksWithoutWaitingForAPass() {
+        TestCluster h = new TestCluster(5, 52);
+        h.connectAll();
+        List<NodeId> all = h.ids();
+        ControlPlane cp = new ControlPlane(RACK, all, TestAuth.KEY, new SplittableRandom(11));
+        Driver d = new Driver(h, cp);
+        d.physicallyReachable.addAll(all);
+        cp.reconfigure(all, 3, d.now);
+        d.runUntilIdle(50);
+
+        long start = d.now;
+        cp.reconfigure(all, 4, start);
+        List<CpCall> first = cp.tick(start);
+        CpCall reconfigure = only(first, CpRequest.Reconfigure.class);
+        CpCall watch = only(first, CpRequest.Watch.class);
+        assertEquals(ControlPlane.WATCH_WAIT_MS, ((CpRequest.Watch) watch.request()).maxWaitMs());
+        cp.onReply(reconfigure.callId(), h.apply(reconfigure.target(), reconfigure.request()), start + 1);
+
+        // The coordinator answers the watch as soon as it started (no acks yet): watched again at once,
+        // knowing the version it reported.
+        long t = start + 2;
+        CpReply.Watched started = (CpReply.Watched) h.apply(watch.target(), watch.request());
+        cp.onReply(watch.callId(), started, t);
+        assertTrue(started.status().coordinator().acked().isEmpty());
+        assertEquals(t, cp.nextDeadlineMs(), "the next watch is due at once");
+        CpCall again = only(cp.tick(t), CpRequest.Watch.class);
+        assertEquals(started.version(), ((CpRequest.Watch) again.request()).knownVersion());
+
+        // The members ack; the coordinator answers the held watch with its new status.
+        h.run();
+        t = start + 9;
+        CpReply.Watched acked = (CpReply.Watched) h.apply(again.target(), again.request());
+        assertNotEquals(started.version(), acked.version());
+        cp.onReply(again.callId(), acked, t);
+        assertTrue(cp.attempt().commitDecided(), "decided on the watch's answer");
+        assertEquals(t, cp.nextDeadlineMs(), "the commits are due at once, not at the next pass");
+        List<CpCall> commits = cp.tick(t);
+        assertEquals(all.size(), commits.size(), "a commit (or prepare-and-commit) to every member: " + commits);
+        assertTrue(t - start < ControlPlane.POLL_INTERVAL_MS, "well inside one poll interval");
+    }
+
+    @Test
+    void aFailedWatchFallsBackToThePollInterval() {
+        TestCluster h = new TestCluster(3, 53);
+        h.connectAll();
+        ControlPlane cp = new ControlPlane(RACK, h.ids(), TestAuth.KEY, new SplittableRandom(5));
+        cp.reconfigure(h.ids(), 2, 0);
+        CpCall watch = only(cp.tick(0), CpRequest.Watch.class);
+        cp.onReply(watch.callId(), new CpReply.Unreachable("connection refused"), 3);
+        assertEquals(List.of(), cp.tick(4).stream().filter(c -> c.request() instanceof CpRequest.Watch).toList(),
+                "no new watch right after a failure");
+        CpCall retry = only(cp.tick(3 + ControlPlane.POLL_INTERVAL_MS), CpRequest.Watch.class);
+        assertEquals(ApiRequest.Watch.UNKNOWN_VERSION, ((CpRequest.Watch) retry.request()).knownVersion());
+    }
+
+    @Test
+    void anUnchangedAnswerBeforeTheWaitEndsBacksOffInsteadOfSpinning() {
+        TestCluster h = new TestCluster(3, 54);
+        h.connectAll();
+        ControlPlane cp = new ControlPlane(RACK, h.ids(), TestAuth.KEY, new SplittableRandom(5));
+        cp.reconfigure(h.ids(), 2, 0);
+        CpCall watch = only(cp.tick(0), CpRequest.Watch.class);
+        CpReply.Watched first = (CpReply.Watched) h.apply(watch.target(), watch.request());
+        cp.onReply(watch.callId(), first, 1);
+        CpCall again = only(cp.tick(1), CpRequest.Watch.class);
+        // The node answers at once with the version the caller knows (it holds too many watches).
+        cp.onReply(again.callId(), new CpReply.Watched(first.version(), first.status()), 2);
+        assertEquals(List.of(), cp.tick(3).stream().filter(c -> c.request() instanceof CpRequest.Watch).toList(),
+                "no new watch right after an early unchanged answer");
+        CpCall later = only(cp.tick(2 + ControlPlane.POLL_INTERVAL_MS), CpRequest.Watch.class);
+        assertEquals(first.version(), ((CpRequest.Watch) later.request()).knownVersion());
     }
 }

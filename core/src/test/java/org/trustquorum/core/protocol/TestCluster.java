@@ -174,6 +174,7 @@ public final class TestCluster {
             case CpRequest.Commit c -> toReply(node.commit(ctx, c.rackId(), c.epoch(), c.commitSignature()).map(CpReply.Committed::new));
             case CpRequest.PrepareAndCommit p -> toReply(node.prepareAndCommit(ctx, p.config(), p.commitSignature()).map(CpReply.Committed::new));
             case CpRequest.Status s -> new CpReply.StatusReport(status(at));
+            case CpRequest.Watch w -> watched(at);
         };
         collect();
         return reply;
@@ -204,6 +205,19 @@ public final class TestCluster {
 
     public NodeStatus status(NodeId at) {
         return node(at).status(ctx(at), List.of());
+    }
+
+    /** Last status reported to a watch, and its version, by node (the harness answers every watch at once). */
+    private final Map<NodeId, NodeStatus> watchedStatus = new TreeMap<>();
+    private final Map<NodeId, Long> watchedVersion = new TreeMap<>();
+
+    private CpReply watched(NodeId at) {
+        NodeStatus now = status(at);
+        if (!now.equals(watchedStatus.get(at))) {
+            watchedStatus.put(at, now);
+            watchedVersion.merge(at, 1L, Long::sum);
+        }
+        return new CpReply.Watched(watchedVersion.get(at), now);
     }
 
     /** Loads a secret, running the cluster while the node collects shares; returns its bytes. */

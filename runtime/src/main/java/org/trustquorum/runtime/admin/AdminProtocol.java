@@ -31,7 +31,8 @@ import org.trustquorum.core.protocol.ReconfigureOutcome;
  * <p>Success bodies: {@code {"outcome": "STARTED"}} (reconfigure), {@code {"status": "COMMITTED"}}
  * (commit, prepare-and-commit, proxied commits), a node status object (status, proxied status),
  * {@code {"loaded": true, "epoch": 3, "fingerprint": "..."}} (load-secret; never the secret),
- * {@code {"generation": 7}} (network-config update). Error bodies:
+ * {@code {"generation": 7}} (network-config update), {@code {"version": 12, "status": {...}}} (watch).
+ * Error bodies:
  * {@code {"code": "NotPrepared", "message": "...", "error": {"type": "NotPrepared", ...}}} where
  * {@code error} is the node's (or the proxy's) typed error; the node's own errors use 409 (conflict
  * with its state) or 422 (a request it can never accept), proxy failures 502/503/504.
@@ -126,6 +127,14 @@ public final class AdminProtocol {
                         new ProxyOp.PrepareAndCommit(f.config("config"), f.signature(SIGNATURE)));
             }
             case PROXY_STATUS -> new ApiRequest.Proxy(Fields.of(body, Set.of("to")).nodeId("to"), new ProxyOp.Status());
+            case WATCH -> {
+                Fields f = Fields.of(body, Set.of(KNOWN_VERSION, MAX_WAIT_MS));
+                long maxWaitMs = f.nonNegativeLong(MAX_WAIT_MS);
+                if (maxWaitMs > ApiRequest.Watch.MAX_WAIT_MS) {
+                    throw new BadRequest("field '" + MAX_WAIT_MS + "' must be at most " + ApiRequest.Watch.MAX_WAIT_MS);
+                }
+                yield new ApiRequest.Watch(f.nonNegativeLong(KNOWN_VERSION), maxWaitMs);
+            }
             case NETWORK_CONFIG -> {
                 Fields f = Fields.of(body, Set.of("generation", "blob"));
                 yield new ApiRequest.UpdateNetworkConfig(f.nonNegativeLong("generation"), f.base64("blob"));
@@ -170,6 +179,11 @@ public final class AdminProtocol {
             };
             case ApiResponse.StatusReport s -> ok(ApiJson.MAPPER.valueToTree(s.status()));
             case ApiResponse.SecretsCleared s -> ok(obj().put("cleared", true));
+            case ApiResponse.Watched w -> {
+                ObjectNode b = obj().put(VERSION, w.version());
+                b.set(STATUS, ApiJson.MAPPER.valueToTree(w.status()));
+                yield ok(b);
+            }
             case ApiResponse.Proxied p -> switch (p.result()) {
                 case Result.Ok<ProxyResult, ProxyError> ok -> switch (ok.value()) {
                     case ProxyResult.Commit c -> ok(obj().put("status", c.status().name()));
@@ -247,6 +261,7 @@ public final class AdminProtocol {
             case ApiResponse.SecretLoaded s -> !s.result().isOk();
             case ApiResponse.StatusReport s -> false;
             case ApiResponse.SecretsCleared s -> false;
+            case ApiResponse.Watched w -> false;
             case ApiResponse.Proxied p -> false;
             case ApiResponse.NetworkConfigUpdated n -> false;
         };
@@ -329,8 +344,16 @@ public final class AdminProtocol {
             };
             case ApiRequest.UpdateNetworkConfig u -> new HttpCall("POST", Route.NETWORK_CONFIG.path,
                     obj().put("generation", u.generation()).put("blob", Base64.getEncoder().encodeToString(u.blob())));
+            case ApiRequest.Watch w -> new HttpCall("POST", Route.WATCH.path,
+                    obj().put(KNOWN_VERSION, w.knownVersion()).put(MAX_WAIT_MS, w.maxWaitMs()));
         };
     }
+
+    /** Fields of a watch: its request body, and its answer. */
+    static final String KNOWN_VERSION = "knownVersion";
+    static final String MAX_WAIT_MS = "maxWaitMs";
+    static final String VERSION = "version";
+    static final String STATUS = "status";
 
     /**
      * The optional field carrying the control plane's signature (base64): of the proposal for a
@@ -364,6 +387,14 @@ public final class AdminProtocol {
         try {
             return switch (request) {
                 case ApiRequest.Status s -> new ApiResponse.StatusReport(okBody(status, body, NodeStatus.class));
+                case ApiRequest.Watch w -> {
+                    JsonNode b = okBody(status, body, JsonNode.class);
+                    JsonNode v = b.get(VERSION);
+                    if (v == null || !v.canConvertToLong()) {
+                        throw new IllegalArgumentException("field '" + VERSION + "' missing from the answer");
+                    }
+                    yield new ApiResponse.Watched(v.longValue(), ApiJson.MAPPER.treeToValue(b.get(STATUS), NodeStatus.class));
+                }
                 case ApiRequest.Reconfigure r -> status == 200
                         ? new ApiResponse.Reconfigured(Result.ok(ReconfigureOutcome.valueOf(text(body, "outcome"))))
                         : new ApiResponse.Reconfigured(Result.err(nodeErrorOf(status, body, NodeError.ReconfigureError.class)));

@@ -59,6 +59,13 @@ public final class AdminServer {
     public static final long REQUEST_HEAD_TIMEOUT_MS = 10_000;
     /** A complete request body must arrive within this long of its head (1 MiB at ~100 KiB/s). */
     public static final long REQUEST_BODY_TIMEOUT_MS = 10_000;
+    static {
+        // A held watch must be answered before the server gives up on the call or closes the idle connection.
+        if (ApiRequest.Watch.MAX_WAIT_MS >= CALL_TIMEOUT_MS || ApiRequest.Watch.MAX_WAIT_MS >= IDLE_TIMEOUT_SECONDS * 1000L) {
+            throw new IllegalStateException("watch wait " + ApiRequest.Watch.MAX_WAIT_MS + " ms exceeds the admin timeouts");
+        }
+    }
+
     /** The code of a reconfiguration refused because it names members this node does not know. */
     static final String UNKNOWN_MEMBERS = "UnknownMembers";
 

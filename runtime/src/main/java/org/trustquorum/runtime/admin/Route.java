@@ -16,6 +16,8 @@ public enum Route {
     PROXY_PREPARE_AND_COMMIT("/v1/proxy/prepare-and-commit", Set.of("POST")),
     PROXY_STATUS("/v1/proxy/status", Set.of("POST")),
     NETWORK_CONFIG("/v1/network-config", Set.of("GET", "POST")),
+    /** Long poll: the status once it differs from a known version (body {@code knownVersion}, {@code maxWaitMs}). */
+    WATCH("/v1/watch", Set.of("POST")),
     METRICS("/metrics", Set.of("GET")),
     HEALTH("/health", Set.of("GET"));
 

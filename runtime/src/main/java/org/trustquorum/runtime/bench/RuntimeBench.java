@@ -74,6 +74,8 @@ import org.trustquorum.runtime.wire.WireCodec;
 public final class RuntimeBench {
     public static final int DEFAULT_ROUNDS = 20_000;
     public static final int DEFAULT_RECONFIGURATION_NODES = 16;
+    /** Reconfigurations timed by default: the initial one, then this many minus one on the warm rack. */
+    public static final int DEFAULT_RECONFIGURATIONS = 20;
     public static final double TARGET_RATIO = 1.5;
     /** Round trips of each kind run before measuring: enough for the JIT to compile the hot paths (the proxied round trip is ~3x slower before that). */
     public static final int WARMUP_ROUNDS = 30_000;
@@ -86,12 +88,19 @@ public final class RuntimeBench {
 
     private final int rounds;
     private final int nodes;
+    private final int reconfigurations;
     private final Path json;
     private final PrintStream out;
 
     public RuntimeBench(int rounds, int nodes, Path json, PrintStream out) {
+        this(rounds, nodes, DEFAULT_RECONFIGURATIONS, json, out);
+    }
+
+    /** {@code reconfigurations}: the initial one plus {@code reconfigurations - 1} on the warm rack. */
+    public RuntimeBench(int rounds, int nodes, int reconfigurations, Path json, PrintStream out) {
         this.rounds = rounds;
         this.nodes = nodes;
+        this.reconfigurations = reconfigurations;
         this.json = json;
         this.out = out;
     }
@@ -112,8 +121,8 @@ public final class RuntimeBench {
     }
 
     public int run() throws Exception {
-        if (rounds < BATCHES || nodes < 3 || nodes > 32) {
-            out.println("tq bench runtime: --rounds must be >= " + BATCHES + " and --nodes in 3..32");
+        if (rounds < BATCHES || nodes < 3 || nodes > 32 || reconfigurations < 2) {
+            out.println("tq bench runtime: --rounds must be >= " + BATCHES + ", --nodes in 3..32 and --reconfigurations >= 2");
             return 2;
         }
         Path tmp = Files.createTempDirectory("tq-bench-");
@@ -449,11 +458,28 @@ public final class RuntimeBench {
             long[] first = timeReconfiguration(cp, ids, k1, verticles);
             out.printf("  initial configuration (K=%d): prepared at every member after %d ms, committed everywhere after %d ms%n",
                     k1, first[0], first[1]);
-            long[] second = timeReconfiguration(cp, ids, k2, verticles);
-            out.printf("  second configuration (K=%d; collects the first's shares, encrypts the chain): prepared everywhere "
-                    + "after %d ms, committed everywhere after %d ms%n", k2, second[0], second[1]);
             rc.put("initialThreshold", k1).put("initialPreparedMs", first[0]).put("initialCommittedMs", first[1]);
-            rc.put("secondThreshold", k2).put("secondPreparedMs", second[0]).put("secondCommittedMs", second[1]);
+            // Later ones alternate between two thresholds (each collects the previous epoch's shares,
+            // rebuilds its secret and encrypts the chain).
+            int later = reconfigurations - 1;
+            long[] prepared = new long[later];
+            long[] committed = new long[later];
+            long[] commitPhase = new long[later];
+            for (int i = 0; i < later; i++) {
+                int k = i % 2 == 0 ? k2 : Math.max(2, k2 - 1);
+                long[] t = timeReconfiguration(cp, ids, k, verticles);
+                prepared[i] = t[0];
+                committed[i] = t[1];
+                commitPhase[i] = t[1] - t[0];
+                out.printf("  reconfiguration %d (K=%d): prepared everywhere after %d ms, committed everywhere after %d ms%n",
+                        i + 2, k, t[0], t[1]);
+            }
+            out.printf("  later %d reconfigurations: prepare -> prepared everywhere %s; prepared -> committed everywhere %s;"
+                    + " prepare -> committed everywhere %s%n", later, spread(prepared), spread(commitPhase), spread(committed));
+            rc.put("laterReconfigurations", later);
+            putSpread(rc.putObject("laterPreparedMs"), prepared);
+            putSpread(rc.putObject("laterCommitPhaseMs"), commitPhase);
+            putSpread(rc.putObject("laterCommittedMs"), committed);
         }
         long writes = 0;
         double seconds = 0;
@@ -467,6 +493,25 @@ public final class RuntimeBench {
         for (NodeDaemon d : daemons) {
             d.stop().await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** "median M ms (min A to max B)" of a set of milliseconds. */
+    private static String spread(long[] ms) {
+        long[] s = ms.clone();
+        Arrays.sort(s);
+        return "median " + median(s) + " ms (" + s[0] + " to " + s[s.length - 1] + ")";
+    }
+
+    private static void putSpread(ObjectNode o, long[] ms) {
+        long[] s = ms.clone();
+        Arrays.sort(s);
+        o.put("median", median(s)).put("min", s[0]).put("max", s[s.length - 1]);
+    }
+
+    /** The median of sorted values (the mean of the middle two for an even count). */
+    private static long median(long[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** Returns {ms until every member holds the epoch's configuration and share durably, ms until committed at every member}. */

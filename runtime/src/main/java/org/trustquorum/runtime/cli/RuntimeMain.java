@@ -205,9 +205,13 @@ public final class RuntimeMain implements Callable<Integer> {
                 description = "nodes in the reconfiguration benchmark")
         int nodes;
 
+        @Option(names = "--reconfigurations", defaultValue = "" + RuntimeBench.DEFAULT_RECONFIGURATIONS,
+                description = "reconfigurations timed: the initial one, then the rest on the warm rack (median and range reported)")
+        int reconfigurations;
+
         @Override
         public Integer call() throws Exception {
-            return new RuntimeBench(rounds, nodes, json, System.out).run();
+            return new RuntimeBench(rounds, nodes, reconfigurations, json, System.out).run();
         }
     }
 }

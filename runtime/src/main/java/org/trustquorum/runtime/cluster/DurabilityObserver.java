@@ -94,6 +94,7 @@ public final class DurabilityObserver {
     private void record(NodeId entry, ApiRequest request, ApiResponse response) {
         switch (response) {
             case ApiResponse.StatusReport s -> status(s.status());
+            case ApiResponse.Watched w -> status(w.status());
             case ApiResponse.Committed c -> {
                 if (request instanceof ApiRequest.Commit r && isCommitted(c.result())) {
                     committedReply(entry, r.epoch());

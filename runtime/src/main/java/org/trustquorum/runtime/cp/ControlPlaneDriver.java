@@ -3,14 +3,17 @@ package org.trustquorum.runtime.cp;
 import org.trustquorum.core.auth.ControlPlaneKey;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -33,12 +36,10 @@ import org.trustquorum.runtime.node.MonotonicClock;
  * lives on one thread of this driver; every call it asks for is turned into a node API request
  * by {@link CpBridge} (a proxy request through {@link CpCall#via()} when the target is not
  * directly reachable), sent through a {@link Gateway}, and its answer is fed back on that thread.
+ * The thread runs the state machine when something happens (an answer, a reconfiguration) and
+ * when its next deadline ({@link ControlPlane#nextDeadlineMs()}) comes, never on a fixed tick.
  */
 public final class ControlPlaneDriver implements AutoCloseable {
-    /** How often the driver gives the state machine a chance to act. */
-    public static final long TICK_INTERVAL_MS = 20;
-    /** How often {@link #awaitIdle} looks at the state machine. */
-    private static final long IDLE_POLL_MS = 25;
 
     private final ControlPlane cp;
     private final Gateway gateway;
@@ -48,6 +49,11 @@ public final class ControlPlaneDriver implements AutoCloseable {
     // Counted on the driver's thread.
     private final Map<NodeId, Integer> directCalls = new TreeMap<>();
     private final Map<NodeId, Integer> proxiedCalls = new TreeMap<>();
+    /** The armed wake-up and the deadline it is for ({@link Long#MAX_VALUE}: none). */
+    private ScheduledFuture<?> wakeUp;
+    private long wakeUpAtMs = Long.MAX_VALUE;
+    /** Completed when the state machine is next idle. */
+    private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
 
     /** Calls made so far: direct ones by target, proxied ones by target. */
     public record Stats(Map<NodeId, Integer> directCalls, Map<NodeId, Integer> proxiedCalls) {
@@ -79,32 +85,39 @@ public final class ControlPlaneDriver implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        thread.scheduleWithFixedDelay(this::tick, 0, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        thread.execute(this::tick);
     }
 
     /** Starts a reconfiguration to {@code members} with threshold {@code k}; returns its epoch or why not. */
     public Result<Epoch, String> reconfigure(List<NodeId> members, int k) {
         return onThread(() -> {
             Result<Epoch, String> r = cp.reconfigure(members, k, clock.nowMs());
-            drainLog();
+            tick();
             return r;
         });
     }
 
     /** Waits until the reconfiguration in progress is committed at every member. */
     public void awaitIdle(Duration timeout) throws TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!onThread(cp::idle)) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("reconfiguration still in progress after " + timeout.toMillis() + " ms: "
-                        + onThread(() -> String.valueOf(cp.attempt())));
+        CompletableFuture<Void> idle = onThread(() -> {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            if (cp.idle()) {
+                f.complete(null);
+            } else {
+                idleWaiters.add(f);
             }
-            try {
-                Thread.sleep(IDLE_POLL_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TimeoutException("interrupted");
-            }
+            return f;
+        });
+        try {
+            idle.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new TimeoutException("reconfiguration still in progress after " + timeout.toMillis() + " ms: "
+                    + onThread(() -> String.valueOf(cp.attempt())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TimeoutException("interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
         }
     }
 
@@ -134,14 +147,39 @@ public final class ControlPlaneDriver implements AutoCloseable {
 
     // ---- on the driver's thread ----
 
+    /** Lets the state machine act now, then arms the wake-up for its next deadline. */
     private void tick() {
         try {
             for (CpCall call : cp.tick(clock.nowMs())) {
                 dispatch(call);
             }
             drainLog();
+            if (cp.idle()) {
+                idleWaiters.forEach(f -> f.complete(null));
+                idleWaiters.clear();
+            }
         } catch (RuntimeException e) {
             log.accept("control plane tick failed: " + e);
+        }
+        arm();
+    }
+
+    private void arm() {
+        long at = cp.nextDeadlineMs();
+        if (at == wakeUpAtMs) {
+            return;
+        }
+        if (wakeUp != null) {
+            wakeUp.cancel(false);
+            wakeUp = null;
+        }
+        wakeUpAtMs = at;
+        if (at != Long.MAX_VALUE) {
+            wakeUp = thread.schedule(() -> {
+                wakeUp = null;
+                wakeUpAtMs = Long.MAX_VALUE;
+                tick();
+            }, Math.max(0, at - clock.nowMs()), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -153,7 +191,7 @@ public final class ControlPlaneDriver implements AutoCloseable {
         } else {
             directCalls.merge(call.target(), 1, Integer::sum);
         }
-        boolean chatty = !(call.request() instanceof CpRequest.Status);
+        boolean chatty = !(call.request() instanceof CpRequest.Status || call.request() instanceof CpRequest.Watch);
         if (chatty) {
             log.accept("  -> " + describe(call.request()) + " to " + call.target()
                     + (call.proxied() ? " (proxied through " + call.via() + ")" : " (direct)"));
@@ -170,7 +208,7 @@ public final class ControlPlaneDriver implements AutoCloseable {
                 log.accept("  <- " + call.target() + ": " + describe(reply));
             }
             cp.onReply(call.callId(), reply, clock.nowMs());
-            drainLog();
+            tick();
         }));
     }
 
@@ -186,6 +224,7 @@ public final class ControlPlaneDriver implements AutoCloseable {
             case CpRequest.Commit x -> "Commit(epoch " + x.epoch() + ")";
             case CpRequest.PrepareAndCommit x -> "PrepareAndCommit(epoch " + x.config().epoch() + ")";
             case CpRequest.Status x -> "Status";
+            case CpRequest.Watch x -> "Watch";
         };
     }
 
@@ -194,6 +233,7 @@ public final class ControlPlaneDriver implements AutoCloseable {
             case CpReply.Reconfigured x -> "reconfiguration " + x.outcome();
             case CpReply.Committed x -> x.status().toString();
             case CpReply.StatusReport x -> "status";
+            case CpReply.Watched x -> "status version " + x.version();
             case CpReply.Refused x -> "refused: " + x.error();
             case CpReply.Unreachable x -> "unreachable: " + x.reason();
         };

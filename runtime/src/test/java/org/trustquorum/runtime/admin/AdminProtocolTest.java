@@ -74,6 +74,7 @@ class AdminProtocolTest {
                 new ApiRequest.Proxy(C, new ProxyOp.Status()),
                 new ApiRequest.LoadRackSecret(Epoch.of(7)),
                 new ApiRequest.UpdateNetworkConfig(5, new byte[] {7, 7}),
+                new ApiRequest.Watch(Long.MAX_VALUE, ApiRequest.Watch.MAX_WAIT_MS), new ApiRequest.Watch(0, 0),
                 new ApiRequest.Reconfigure(new org.trustquorum.core.api.ReconfigureRequest(RACK, Epoch.of(2), Epoch.of(1),
                         List.of(C, A, B), Threshold.of(2))));
         for (ApiRequest r : requests) {
@@ -121,6 +122,8 @@ class AdminProtocolTest {
                 new NodeStatus.CoordinatorStatus(Epoch.of(3), NodeStatus.Phase.COLLECTING_ACKS, List.of(A, B), config()),
                 Epoch.of(3), List.of(new NodeStatus.ProxiedRequest(9, C, "Status")));
         assertEquals(new ApiResponse.StatusReport(s), roundTrip(new ApiRequest.Status(), new ApiResponse.StatusReport(s)));
+        ApiResponse.Watched watched = new ApiResponse.Watched(Long.MAX_VALUE - 3, s);
+        assertEquals(watched, roundTrip(new ApiRequest.Watch(17, 100), watched));
         JsonNode json = ApiJson.MAPPER.valueToTree(s);
         assertEquals("TQ-SLED:SN0001", json.path("id").asText());
         assertEquals("MismatchedConfigurations", json.path("alarms").get(0).path("type").asText());

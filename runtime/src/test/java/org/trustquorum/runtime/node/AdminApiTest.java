@@ -110,6 +110,41 @@ class AdminApiTest {
     }
 
     @Test
+    void aWatchIsAnsweredAtOnceForAnUnknownVersionAndHeldForTheCurrentOne() throws Exception {
+        ApiResponse.Watched first = (ApiResponse.Watched) AdminClient.await(
+                admin.call(new ApiRequest.Watch(ApiRequest.Watch.UNKNOWN_VERSION, ApiRequest.Watch.MAX_WAIT_MS)));
+        assertEquals(cluster.id(1), first.status().id());
+        long heldMs = 300;
+        long t0 = System.nanoTime();
+        ApiResponse.Watched second = (ApiResponse.Watched) AdminClient.await(
+                admin.call(new ApiRequest.Watch(first.version(), heldMs)));
+        long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
+        if (second.version() == first.version()) {
+            assertEquals(first.status(), second.status());
+            assertTrue(elapsedMs >= heldMs, "an unchanged status is answered when the wait ends, not after " + elapsedMs + " ms");
+        } else {
+            assertFalse(first.status().equals(second.status()), "a new version means a new status");
+        }
+        AdminClient.Raw raw = raw("POST", "/v1/watch", "{\"knownVersion\": 0, \"maxWaitMs\": 5}");
+        assertEquals(200, raw.status(), raw.text());
+        assertTrue(raw.body().path("version").asLong() != 0 && raw.body().path("status").has("id"), raw.text());
+    }
+
+    @Test
+    void malformedWatchesGetA400() throws Exception {
+        assertRefused(raw("POST", "/v1/watch", "{\"knownVersion\": "), 400, "MalformedJson", "malformed JSON");
+        assertRefused(raw("POST", "/v1/watch", "{\"knownVersion\": 1}"), 400, "BadRequest", "missing field 'maxWaitMs'");
+        assertRefused(raw("POST", "/v1/watch", "{\"knownVersion\": -1, \"maxWaitMs\": 10}"), 400, "BadRequest",
+                "non-negative");
+        assertRefused(raw("POST", "/v1/watch", "{\"knownVersion\": 1, \"maxWaitMs\": " + (ApiRequest.Watch.MAX_WAIT_MS + 1)
+                + "}"), 400, "BadRequest", "at most " + ApiRequest.Watch.MAX_WAIT_MS);
+        assertRefused(raw("POST", "/v1/watch", "{\"knownVersion\": 1, \"maxWaitMs\": 10, \"x\": 1}"), 400, "BadRequest",
+                "unknown field 'x'");
+        assertRefused(raw("GET", "/v1/watch", null), 405, "MethodNotAllowed", "");
+        assertNodeStillServes();
+    }
+
+    @Test
     void unknownPathWrongMethodAndOversizedBodyAreRefused() throws Exception {
         assertRefused(raw("GET", "/v1/nope", null), 404, "NotFound", "/v1/nope");
         AdminClient.Raw wrong = raw("GET", "/v1/commit", null);

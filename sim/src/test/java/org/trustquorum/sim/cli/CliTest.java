@@ -179,8 +179,8 @@ class CliTest {
         Ran r = run("shrink-report", "--mutant", "reproxy-request", "--failing-seeds", "1", "--save-dir",
                 dir.toString());
         assertEquals(0, r.exit(), r.out() + r.err());
-        assertTrue(r.out().contains("reproxy-request seed 1: proxy-request-has-call 1186 -> "), r.out());
-        assertTrue(r.out().contains("| `reproxy-request` | 1 | 1,186 | "), r.out());
+        assertTrue(r.out().contains("reproxy-request seed 1: proxy-request-has-call 1216 -> "), r.out());
+        assertTrue(r.out().contains("| `reproxy-request` | 1 | 1,216 | "), r.out());
         assertTrue(r.last().startsWith("1 shrunk runs, 1 replay from their files with the original check"), r.last());
         assertTrue(r.last().endsWith("target met"), r.last());
         assertTrue(Files.exists(dir.resolve("reproxy-request-seed-1.json")));

@@ -57,14 +57,14 @@ class ViewCliTest {
     void aCampaignReportHasASectionPerSettingAndATimelinePerFailingSeed(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("report");
         Path json = dir.resolve("c.json");
-        CliTest.Ran failing = CliTest.run("sim", "--seeds", "6", "--mutant", "apply-stale-exit", "--json",
+        CliTest.Ran failing = CliTest.run("sim", "--seeds", "8", "--mutant", "apply-stale-exit", "--json",
                 json.toString(), "--report", report.toString());
         assertEquals(1, failing.exit(), failing.out() + failing.err());
-        assertTrue(failing.last().startsWith("6 seeds: 4 passed, 2 failed ("), "the summary stays last");
+        assertTrue(failing.last().startsWith("8 seeds: 6 passed, 2 failed ("), "the summary stays last");
         assertTrue(failing.out().contains("report: " + report.resolve("index.html") + " (2 timeline pages)"));
         String index = Files.readString(report.resolve("index.html"));
         assertTrue(index.contains("profile swarm, 8 nodes, mutant apply-stale-exit"));
-        for (String seed : List.of("3", "6")) {
+        for (String seed : List.of("3", "8")) {
             String page = "timeline-swarm-8n-apply-stale-exit-seed-" + seed + ".html";
             assertTrue(index.contains("<a href=\"" + page + "\">timeline</a>"), index);
             assertTrue(index.contains("<code>./tq replay --seed " + seed + " --nodes 8 --faults swarm --mutant "
@@ -72,7 +72,7 @@ class ViewCliTest {
             assertTrue(Files.readString(report.resolve(page)).contains("FAILED stale-exit-ignored"));
         }
         assertTrue(index.contains("stale-exit-ignored"));
-        Matcher m = Pattern.compile("<th>seeds</th><td>6 from 1</td>").matcher(index);
+        Matcher m = Pattern.compile("<th>seeds</th><td>8 from 1</td>").matcher(index);
         assertTrue(m.find(), index);
 
         CliTest.Ran light = CliTest.run("sim", "--seeds", "3", "--faults", "light", "--report", report.toString(),
@@ -81,12 +81,12 @@ class ViewCliTest {
         index = Files.readString(report.resolve("index.html"));
         assertTrue(index.contains("profile light, 8 nodes"), "a second setting adds its section");
         assertTrue(index.contains("profile swarm, 8 nodes, mutant apply-stale-exit"), "and keeps the first");
-        assertTrue(index.contains("2 campaigns, 9 seeds"), index);
+        assertTrue(index.contains("2 campaigns, 11 seeds"), index);
         assertTrue(index.contains("every seed passed"));
 
         CliTest.Ran again = CliTest.run("sim", "--seeds", "3", "--faults", "light", "--report", report.toString());
         assertEquals(0, again.exit());
-        assertTrue(Files.readString(report.resolve("index.html")).contains("2 campaigns, 9 seeds"),
+        assertTrue(Files.readString(report.resolve("index.html")).contains("2 campaigns, 11 seeds"),
                 "the same setting replaces its section");
         assertFalse(Files.readString(report.resolve("report.json")).isBlank());
     }
