@@ -53,9 +53,9 @@ class StatusWatchTest {
 
     private long accept(long at) {
         now = at;
-        NodeEngine.Accepted a = engine.acceptInbound(now);
-        assertEquals(List.of(), answers(a.step().afterPersist()));
-        return a.incarnation();
+        Step s = engine.step(new Input.Accept(), now);
+        assertEquals(List.of(), answers(s.afterPersist()));
+        return ((Output.Accepted) s.afterPersist().get(0)).incarnation();
     }
 
     /** The version the node reports now (asked as a caller that knows nothing). */
