@@ -53,7 +53,8 @@ public final class NodeEngine {
         this.mutation = Check.notNull(mutation, "mutation");
         this.ctx = new NodeCtx(self, loaded);
         this.node = new Node(ctx, rng, authority, mutation);
-        this.conn = new ConnectionEngine(self, selfAddress, limits, rng, null, mutation);
+        this.conn = new ConnectionEngine(self, selfAddress, limits, rng, DurableNetworkConfig.loaded(loaded),
+                DurableNetworkConfig.membersOfLatestConfig(ctx), mutation);
     }
 
     /** The result of accepting a socket: its incarnation and whatever the engine decided. */
@@ -76,6 +77,7 @@ public final class NodeEngine {
     }
 
     private Step finish(List<Output> out) {
+        DurableNetworkConfig.record(conn.gossip(), ctx);
         for (Alarm a : ctx.drainNewAlarms()) {
             out.add(new Output.RaiseAlarm(a));
         }
