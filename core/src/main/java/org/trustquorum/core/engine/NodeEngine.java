@@ -187,11 +187,15 @@ public final class NodeEngine {
     }
 
     /**
-     * Checks the engine's own invariants: connection table, tracker, and that the protocol's view
-     * of connected peers is exactly the connection table's.
+     * Checks the engine's own invariants: connection table, tracker, that the gossiped network
+     * config is exactly the stored one, and that the protocol's view of connected peers is exactly
+     * the connection table's.
      */
     public void checkInvariants() {
         conn.checkInvariants();
+        Check.state(java.util.Objects.equals(DurableNetworkConfig.loaded(ctx.state()),
+                conn.gossip().current().orElse(null)), "%s: gossiped network config %s is not the stored %s", ctx.me(),
+                conn.gossip().current(), ctx.state().networkConfig());
         Check.state(List.copyOf(ctx.connected()).equals(conn.connectedPeers()),
                 "%s: protocol thinks %s are connected, connection table has %s", ctx.me(), ctx.connected(),
                 conn.connectedPeers());
