@@ -61,6 +61,7 @@ import org.trustquorum.sim.check.NetworkModel;
 import org.trustquorum.sim.check.AuthorizedState;
 import org.trustquorum.sim.check.NoAlarms;
 import org.trustquorum.sim.check.NoConfigBelowCommit;
+import org.trustquorum.sim.check.NetworkConfigIsDurable;
 import org.trustquorum.sim.check.NoEstablishAfterClose;
 import org.trustquorum.sim.check.NoSendAfterClose;
 import org.trustquorum.sim.check.NoStaleAck;
@@ -382,6 +383,14 @@ public final class Simulation {
             }
         }
         stats.put(Stat.EXPUNGED_NODES, expunged);
+        long current = 0;
+        for (SimNode n : nodes) {
+            var stored = n.ledger.durable().networkConfig();
+            if (netConfigGeneration > 0 && stored != null && stored.generation() == netConfigGeneration) {
+                current++;
+            }
+        }
+        stats.put(Stat.NETWORK_CONFIG_CURRENT, current);
     }
 
     // =============================================================================================
@@ -703,6 +712,7 @@ public final class Simulation {
         PersistentState before = n.ledger.durable();
         ExpungedIsFinal.check(n.name, before, next);
         NoConfigBelowCommit.check(n.name, before, next);
+        NetworkConfigIsDurable.onPersist(n.name, before, next);
         CommittedImpliesPrepared.check(n.name, next);
         ShareMatchesDigest.check(n.id, next, before);
         AuthorizedState.check(n.name, n.id, before, next, cpKey.authority(), cpDecided);
@@ -997,7 +1007,7 @@ public final class Simulation {
                     races.merge(Race.PROXY_SEND_INTO_BROKEN_CONNECTION, 1L, Long::sum);
                 }
             }
-            case WireMsg.NetworkConfig nc -> { }
+            case WireMsg.NetworkConfig nc -> NetworkConfigIsDurable.onSend(n.name, nc.generation(), n.ledger.durable());
             case WireMsg.ProxyResponse pr -> { }
         }
         if (sink != null) {

@@ -26,5 +26,7 @@ public enum Stat {
     /** Members of that configuration, as a bit mask over node indices. */
     FINAL_MEMBERS,
     /** Nodes whose durable state is expunged at the end. */
-    EXPUNGED_NODES
+    EXPUNGED_NODES,
+    /** Nodes whose durable state holds the newest network-config generation the scenario issued, at the end. */
+    NETWORK_CONFIG_CURRENT
 }

@@ -42,6 +42,7 @@ import org.trustquorum.core.model.Member;
 import org.trustquorum.core.model.PersistentState;
 import org.trustquorum.core.model.RackId;
 import org.trustquorum.core.model.Sha3Digest;
+import org.trustquorum.core.model.StoredNetworkConfig;
 import org.trustquorum.core.model.Threshold;
 import org.trustquorum.core.msg.ProxyOp;
 import org.trustquorum.core.msg.WireMsg;
@@ -53,6 +54,7 @@ import org.trustquorum.sim.check.ExpungedIsFinal;
 import org.trustquorum.sim.check.NoEstablishAfterClose;
 import org.trustquorum.sim.check.NoConfigBelowCommit;
 import org.trustquorum.sim.check.NoStaleAck;
+import org.trustquorum.sim.check.NetworkConfigIsDurable;
 import org.trustquorum.sim.check.OneConfigPerEpoch;
 import org.trustquorum.sim.check.ProxyCallSentOrRefused;
 import org.trustquorum.sim.check.ProxyRequestHasCall;
@@ -115,6 +117,8 @@ class EveryCheckCanFailTest {
                 committed(1))));
         t.put("confirmed-commit-durable", () -> thrown(() -> ConfirmedCommitIsDurable.check("n00", Epoch.of(2),
                 committed(1))));
+        t.put("network-config-durable", () -> thrown(() -> NetworkConfigIsDurable.onSend("n00", 3,
+                PersistentState.EMPTY.withNetworkConfig(new StoredNetworkConfig(2, new byte[0])))));
         t.put("no-stale-ack", () -> thrown(() -> NoStaleAck.check("n00", Epoch.of(1), committed(2))));
         t.put("expunged-is-final", () -> thrown(() -> {
             ExpungedMarker m = new ExpungedMarker(Epoch.of(2), PEER);

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.trustquorum.core.Mutation;
 import org.trustquorum.sim.check.AckedPrepareIsDurable;
+import org.trustquorum.sim.check.NetworkConfigIsDurable;
 import org.trustquorum.sim.check.AuthorizedState;
 import org.trustquorum.sim.check.CommittedImpliesPrepared;
 import org.trustquorum.sim.check.ExactlyOneReply;
@@ -47,7 +48,7 @@ class MutantDetectionTest {
             Map.entry(Mutation.KEEP_DUPLICATE_CONNECTION, Set.of(OneConnectionPerPeer.NAME)),
             Map.entry(Mutation.TRACKER_NOT_CLEARED_ON_EXIT, Set.of(TrackerClearedOnExit.NAME)),
             Map.entry(Mutation.REPROXY_REQUEST, Set.of(ProxyRequestHasCall.NAME, ExactlyOneReply.NAME)),
-            Map.entry(Mutation.REPLY_BEFORE_PERSIST, Set.of(AckedPrepareIsDurable.NAME)),
+            Map.entry(Mutation.REPLY_BEFORE_PERSIST, Set.of(AckedPrepareIsDurable.NAME, NetworkConfigIsDurable.NAME)),
             Map.entry(Mutation.ACK_PREPARE_WITHOUT_PERSIST, Set.of(AckedPrepareIsDurable.NAME)),
             Map.entry(Mutation.COMPUTE_SHARE_AT_WRONG_X, Set.of(ShareMatchesDigest.NAME)),
             Map.entry(Mutation.COMMIT_WITHOUT_PREPARE, Set.of(CommittedImpliesPrepared.NAME)),

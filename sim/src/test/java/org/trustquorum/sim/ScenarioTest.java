@@ -71,6 +71,23 @@ class ScenarioTest {
     }
 
     @Test
+    void theGossipedNetworkConfigSurvivesAWholeRackColdStartAndReachesTheNodeThatMissedIt() {
+        // Node 3 is cut off while node 0 takes generation 1; then all four nodes lose power at once.
+        // Only the stored copies of nodes 0..2 can bring it back, and node 3 learns it after the restart.
+        long down = 3_000;
+        RunResult r = run(scripted(7, 4, nodes(0, 1, 2, 3), 2, 15_000,
+                new Entry.Isolate(2_500, 3, 3_000),
+                new Entry.UpdateNetworkConfig(3_000, 0),
+                new Entry.Crash(4_000, 0, down, CrashPoint.BETWEEN_EVENTS),
+                new Entry.Crash(4_000, 1, down, CrashPoint.BETWEEN_EVENTS),
+                new Entry.Crash(4_000, 2, down, CrashPoint.BETWEEN_EVENTS),
+                new Entry.Crash(4_000, 3, down, CrashPoint.BETWEEN_EVENTS)));
+        assertPassed(r);
+        assertEquals(4, r.stat(Stat.CRASHES));
+        assertEquals(4, r.stat(Stat.NETWORK_CONFIG_CURRENT), "every node stores generation 1 after the cold start");
+    }
+
+    @Test
     void aTornWriteFallsBackToTheOlderLedgerCopyAndTheRackStillConverges() {
         RunResult r = run(scripted(5, 5, nodes(0, 1, 2, 3), 2, 15_000,
                 new Entry.ReconfigureTo(2_000, mask(0, 1, 2, 3, 4), 3),

@@ -3,6 +3,7 @@ package org.trustquorum.core.engine;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.random.RandomGenerator;
 import org.trustquorum.core.Check;
@@ -31,6 +32,7 @@ public final class ConnectionEngine {
     private final ConnectionTable table;
     private final ProxyTracker tracker;
     private final NetworkConfigGossip gossip;
+    private final GossipGate gossipGate;
     private final ArrayDeque<ProtocolEvent> forProtocol = new ArrayDeque<>();
     private boolean shutdown;
     private final Mutation mutation;
@@ -49,6 +51,13 @@ public final class ConnectionEngine {
     /** With a deliberate bug switched on (simulator only). */
     public ConnectionEngine(NodeId self, PeerAddress selfAddress, EngineLimits limits, RandomGenerator rng,
             WireMsg.NetworkConfig initialNetworkConfig, Mutation mutation) {
+        this(self, selfAddress, limits, rng, initialNetworkConfig, GossipGate.OPEN, mutation);
+    }
+
+    /** {@code gossipGate} decides which peers may replace the gossiped network configuration. */
+    public ConnectionEngine(NodeId self, PeerAddress selfAddress, EngineLimits limits, RandomGenerator rng,
+            WireMsg.NetworkConfig initialNetworkConfig, GossipGate gossipGate, Mutation mutation) {
+        this.gossipGate = Check.notNull(gossipGate, "gossip gate");
         this.mutation = Check.notNull(mutation, "mutation");
         this.self = Check.notNull(self, "self");
         this.table = new ConnectionTable(self, selfAddress, limits, rng, mutation);
@@ -305,18 +314,7 @@ public final class ConnectionEngine {
         switch (frame.msg()) {
             case WireMsg.Ping ping -> { }
             case WireMsg.Protocol p -> forProtocol.add(new ProtocolEvent.PeerMessage(from, p.msg()));
-            case WireMsg.NetworkConfig n -> {
-                var forward = gossip.onReceived(from, n, table.connectedPeers());
-                if (forward.isEmpty()) {
-                    out.add(new Output.TraceEvent("gossip.ignored", "generation " + n.generation() + " from " + from
-                            + " is not newer than " + gossip.current().orElseThrow().generation()));
-                } else {
-                    out.add(new Output.TraceEvent("gossip.accepted", "generation " + n.generation() + " from " + from));
-                    for (NodeId peer : forward.get()) {
-                        sendOn(table.currentIncarnation(peer).getAsLong(), n, nowMs, out);
-                    }
-                }
-            }
+            case WireMsg.NetworkConfig n -> onGossip(from, n, nowMs, out);
             case WireMsg.ProxyRequest r ->
                     forProtocol.add(new ProtocolEvent.ProxiedRequest(inc, from, r.requestId(), r.op()));
             case WireMsg.ProxyResponse r -> {
@@ -327,6 +325,28 @@ public final class ConnectionEngine {
                     out.add(new Output.TraceEvent("proxy.ignored-response",
                             "request " + r.requestId() + " on incarnation " + inc + " from " + from));
                 }
+            }
+        }
+    }
+
+    private void onGossip(NodeId from, WireMsg.NetworkConfig n, long nowMs, List<Output> out) {
+        if (gossip.isNewer(n)) {
+            Optional<String> refusal = gossipGate.refusal(from);
+            if (refusal.isPresent()) {
+                gossip.countRefused();
+                out.add(new Output.TraceEvent("gossip.refused", "generation " + n.generation() + " from " + from
+                        + ": " + refusal.get()));
+                return;
+            }
+        }
+        var forward = gossip.onReceived(from, n, table.connectedPeers());
+        if (forward.isEmpty()) {
+            out.add(new Output.TraceEvent("gossip.ignored", "generation " + n.generation() + " from " + from
+                    + " is not newer than " + gossip.current().orElseThrow().generation()));
+        } else {
+            out.add(new Output.TraceEvent("gossip.accepted", "generation " + n.generation() + " from " + from));
+            for (NodeId peer : forward.get()) {
+                sendOn(table.currentIncarnation(peer).getAsLong(), n, nowMs, out);
             }
         }
     }

@@ -32,6 +32,7 @@ public final class NetworkConfigGossip {
 
     private WireMsg.NetworkConfig current;
     private long ignored;
+    private long refused;
 
     /** Starts empty. */
     public NetworkConfigGossip() {
@@ -52,6 +53,21 @@ public final class NetworkConfigGossip {
         return ignored;
     }
 
+    /** True if {@code value} would replace ours (its generation is strictly newer). */
+    public boolean isNewer(WireMsg.NetworkConfig value) {
+        return current == null || value.generation() > current.generation();
+    }
+
+    /** Newer values refused because their sender may not change the network configuration. */
+    public long refusedCount() {
+        return refused;
+    }
+
+    /** Counts a newer value whose sender the caller's gate refused; nothing else changes. */
+    public void countRefused() {
+        refused++;
+    }
+
     /**
      * A value arrived from {@code from}. If it is strictly newer it becomes ours and the result
      * holds the peers to forward it to (every connected peer except the sender, in id order);
@@ -61,7 +77,7 @@ public final class NetworkConfigGossip {
             Collection<NodeId> connected) {
         Check.notNull(from, "from");
         Check.notNull(value, "value");
-        if (current != null && value.generation() <= current.generation()) {
+        if (!isNewer(value)) {
             ignored++;
             return Optional.empty();
         }

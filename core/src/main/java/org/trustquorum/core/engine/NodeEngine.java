@@ -55,7 +55,8 @@ public final class NodeEngine {
         this.mutation = Check.notNull(mutation, "mutation");
         this.ctx = new NodeCtx(self, loaded);
         this.node = new Node(ctx, rng, authority, mutation);
-        this.conn = new ConnectionEngine(self, selfAddress, limits, rng, null, mutation);
+        this.conn = new ConnectionEngine(self, selfAddress, limits, rng, DurableNetworkConfig.loaded(loaded),
+                DurableNetworkConfig.membersOfLatestConfig(ctx), mutation);
         this.watches = new StatusWatches(rng);
     }
 
@@ -72,6 +73,7 @@ public final class NodeEngine {
     }
 
     private Step finish(List<Output> out) {
+        DurableNetworkConfig.record(conn.gossip(), ctx);
         for (Alarm a : ctx.drainNewAlarms()) {
             out.add(new Output.RaiseAlarm(a));
         }
@@ -193,13 +195,17 @@ public final class NodeEngine {
     }
 
     /**
-     * Checks the engine's own invariants: connection table, tracker, and that the protocol's view
-     * of connected peers is exactly the connection table's.
+     * Checks the engine's own invariants: connection table, tracker, that the gossiped network
+     * config is exactly the stored one, and that the protocol's view of connected peers is exactly
+     * the connection table's.
      */
     public void checkInvariants() {
         conn.checkInvariants();
         watches.checkInvariants();
         Check.state(!conn.isShutdown() || watches.heldCount() == 0, "%s holds status watches after shutdown", ctx.me());
+        Check.state(java.util.Objects.equals(DurableNetworkConfig.loaded(ctx.state()),
+                conn.gossip().current().orElse(null)), "%s: gossiped network config %s is not the stored %s", ctx.me(),
+                conn.gossip().current(), ctx.state().networkConfig());
         Check.state(List.copyOf(ctx.connected()).equals(conn.connectedPeers()),
                 "%s: protocol thinks %s are connected, connection table has %s", ctx.me(), ctx.connected(),
                 conn.connectedPeers());

@@ -18,17 +18,19 @@ import org.trustquorum.core.Check;
  *                     present for every epoch this node committed or is computing its share of
  * @param controlPlaneKey the control plane's public key the node was initialised with, or null
  *                        (the driver records it on first start and refuses a different one later)
+ * @param networkConfig the newest gossiped network configuration this node accepted, or null
  */
 public record PersistentState(List<Configuration> configs, List<EpochShare> shares, List<Epoch> commits,
-        ExpungedMarker expunged, List<CommitProof> commitProofs, TrustAnchor controlPlaneKey) {
+        ExpungedMarker expunged, List<CommitProof> commitProofs, TrustAnchor controlPlaneKey,
+        StoredNetworkConfig networkConfig) {
 
     public static final PersistentState EMPTY = new PersistentState(List.of(), List.of(), List.of(), null, List.of(),
-            null);
+            null, null);
 
-    /** Without a recorded control-plane key. */
+    /** Without a recorded control-plane key or network configuration. */
     public PersistentState(List<Configuration> configs, List<EpochShare> shares, List<Epoch> commits,
             ExpungedMarker expunged, List<CommitProof> commitProofs) {
-        this(configs, shares, commits, expunged, commitProofs, null);
+        this(configs, shares, commits, expunged, commitProofs, null, null);
     }
 
     public PersistentState {
@@ -117,7 +119,7 @@ public record PersistentState(List<Configuration> configs, List<EpochShare> shar
         List<Configuration> next = new ArrayList<>(configs);
         next.add(config);
         next.sort((a, b) -> a.epoch().compareTo(b.epoch()));
-        return new PersistentState(next, shares, commits, expunged, commitProofs, controlPlaneKey);
+        return new PersistentState(next, shares, commits, expunged, commitProofs, controlPlaneKey, networkConfig);
     }
 
     /** Adds this node's share for an epoch; an existing one is kept. */
@@ -128,7 +130,7 @@ public record PersistentState(List<Configuration> configs, List<EpochShare> shar
         List<EpochShare> next = new ArrayList<>(shares);
         next.add(new EpochShare(epoch, share.copy()));
         next.sort((a, b) -> a.epoch().compareTo(b.epoch()));
-        return new PersistentState(configs, next, commits, expunged, commitProofs, controlPlaneKey);
+        return new PersistentState(configs, next, commits, expunged, commitProofs, controlPlaneKey, networkConfig);
     }
 
     /** The control plane's signed commit decision for an epoch, if this node holds it. */
@@ -149,7 +151,7 @@ public record PersistentState(List<Configuration> configs, List<EpochShare> shar
         List<CommitProof> next = new ArrayList<>(commitProofs);
         next.add(proof);
         next.sort((a, b) -> a.epoch().compareTo(b.epoch()));
-        return new PersistentState(configs, shares, commits, expunged, next, controlPlaneKey);
+        return new PersistentState(configs, shares, commits, expunged, next, controlPlaneKey, networkConfig);
     }
 
     /** Records a commit; the node must hold the epoch's configuration, share and commit proof. */
@@ -162,26 +164,37 @@ public record PersistentState(List<Configuration> configs, List<EpochShare> shar
         List<Epoch> next = new ArrayList<>(commits);
         next.add(epoch);
         Collections.sort(next);
-        return new PersistentState(configs, shares, next, expunged, commitProofs, controlPlaneKey);
+        return new PersistentState(configs, shares, next, expunged, commitProofs, controlPlaneKey, networkConfig);
     }
 
     /** Records the control plane's public key (once; an existing one is kept). */
     public PersistentState withControlPlaneKey(TrustAnchor key) {
         Check.notNull(key, "control-plane key");
         return controlPlaneKey != null ? this
-                : new PersistentState(configs, shares, commits, expunged, commitProofs, key);
+                : new PersistentState(configs, shares, commits, expunged, commitProofs, key, networkConfig);
     }
 
     public PersistentState withExpunged(ExpungedMarker marker) {
         Check.notNull(marker, "expunged marker");
         return expunged != null ? this
-                : new PersistentState(configs, shares, commits, marker, commitProofs, controlPlaneKey);
+                : new PersistentState(configs, shares, commits, marker, commitProofs, controlPlaneKey, networkConfig);
+    }
+
+    /**
+     * Records a gossiped network configuration if it is strictly newer than the stored one; an
+     * equal or lower generation never replaces what is stored.
+     */
+    public PersistentState withNetworkConfig(StoredNetworkConfig config) {
+        Check.notNull(config, "network config");
+        return !config.isNewerThan(networkConfig) ? this
+                : new PersistentState(configs, shares, commits, expunged, commitProofs, controlPlaneKey, config);
     }
 
     @Override
     public String toString() {
         return "PersistentState[configs=" + configs.stream().map(c -> c.epoch().toString()).toList()
                 + ", shares=" + shares.stream().map(s -> s.epoch().toString()).toList()
-                + ", commits=" + commits + ", expunged=" + expunged + "]";
+                + ", commits=" + commits + ", expunged=" + expunged
+                + ", networkConfig=" + (networkConfig == null ? "none" : networkConfig.generation()) + "]";
     }
 }

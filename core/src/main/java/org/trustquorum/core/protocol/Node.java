@@ -55,6 +55,8 @@ public final class Node {
     private Coordinator coordinator;
     /** The computation of this node's own share for a committed epoch it never prepared, or null. */
     private ShareCollector computer;
+    /** Sees every share this node computes, before it is kept and wiped (tests check the wipe). */
+    java.util.function.Consumer<KeyShare> computedShareWatcher = share -> { };
     /** Shares gathered to rebuild the rack secret of the latest committed epoch, or null. */
     private ShareCollector loader;
     /** Rack secrets this node has rebuilt or decrypted, by epoch. */
@@ -231,7 +233,7 @@ public final class Node {
                 commits.add(epoch);
                 commits.sort(null);
                 ctx.updateState(s -> new PersistentState(s.configs(), s.shares(), commits, s.expunged(),
-                        s.commitProofs(), s.controlPlaneKey()));
+                        s.commitProofs(), s.controlPlaneKey(), s.networkConfig()));
                 return Result.ok(CommitStatus.COMMITTED);
             }
             return Result.err(new NodeError.NotPrepared(epoch));
@@ -748,16 +750,19 @@ public final class Node {
             stopComputing();
             return;
         }
-        // The reference implementation trusts the interpolation; we check it against the digest.
-        if (mutation != Mutation.COMPUTE_SHARE_AT_WRONG_X && !ShareCollector.isValid(config, me, mine)) {
-            mine.wipe();
-            ctx.raiseAlarm(new Alarm.KeyShareComputationFailed(e, "computed share does not match its digest"));
+        computedShareWatcher.accept(mine);
+        try {
+            // The reference implementation trusts the interpolation; we check it against the digest.
+            if (mutation != Mutation.COMPUTE_SHARE_AT_WRONG_X && !ShareCollector.isValid(config, me, mine)) {
+                ctx.raiseAlarm(new Alarm.KeyShareComputationFailed(e, "computed share does not match its digest"));
+                stopComputing();
+                return;
+            }
             stopComputing();
-            return;
+            ctx.updateState(s -> s.withShare(e, mine)); // the state keeps its own copy
+        } finally {
+            mine.wipe(); // the original, on every path
         }
-        stopComputing();
-        ctx.updateState(s -> s.withShare(e, mine));
-        mine.wipe();
         recordCommit(ctx, e);
     }
 

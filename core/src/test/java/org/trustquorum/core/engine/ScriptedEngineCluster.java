@@ -227,6 +227,26 @@ final class ScriptedEngineCluster {
         }
     }
 
+    /**
+     * Every node stops at the same instant and starts again from its durable state, as in a
+     * whole-rack power loss: connections, queued frames and memory are gone.
+     */
+    void coldStart(long seed) {
+        links.clear();
+        work.clear();
+        int i = 1;
+        for (NodeId id : ids()) {
+            NodeEngine engine = new NodeEngine(id, addresses.get(id), durable.get(id), EngineLimits.DEFAULTS,
+                    new SplittableRandom(seed * 31 + i++), TestAuth.AUTHORITY);
+            engines.put(id, engine);
+            hosts.put(id, new EngineHost(engine, io(id)));
+            timers.put(id, Long.MAX_VALUE);
+        }
+        for (NodeId id : ids()) {
+            input(id, new Input.PeersChanged(Set.copyOf(addresses.values())));
+        }
+    }
+
     void runFor(long ms) {
         runUntil(now + ms);
     }

@@ -140,9 +140,11 @@ class ClusterScenarioTest {
                 c.node(removed).loadRackSecret(c.ctx(removed), Epoch.of(1)).errorOrThrow());
     }
 
-    @Test
-    void aNodeThatMissesAWholeEpochCatchesUpThroughCommitAdvance() {
-        TestCluster c = new TestCluster(4, 3);
+    /**
+     * Four nodes commit epoch 1; the last one (returned) is cut off while the other three prepare and
+     * commit epoch 2 with the same members, so it has to catch up on epoch 2 later.
+     */
+    static NodeId sleeperMissesEpochTwo(TestCluster c) {
         c.connectAll();
         List<NodeId> all = c.ids();
         NodeId coord = all.get(0);
@@ -157,6 +159,15 @@ class ClusterScenarioTest {
             assertEquals(Result.ok(CommitStatus.COMMITTED), c.commitAt(m, Epoch.of(2)));
         }
         assertEquals(Epoch.of(1), c.ctx(sleeper).state().latestCommittedEpoch());
+        return sleeper;
+    }
+
+    @Test
+    void aNodeThatMissesAWholeEpochCatchesUpThroughCommitAdvance() {
+        TestCluster c = new TestCluster(4, 3);
+        NodeId sleeper = sleeperMissesEpochTwo(c);
+        List<NodeId> all = c.ids();
+        NodeId coord = all.get(0);
 
         // The sleeper wakes up and wants the secret it knows about; a peer tells it of epoch 2.
         c.restart(sleeper);

@@ -1,6 +1,7 @@
 package org.trustquorum.runtime.ledger;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -14,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.trustquorum.core.model.PersistentState;
+import org.trustquorum.core.model.StoredNetworkConfig;
 
 /**
  * JSON mapping of {@link PersistentState} and the checksum that seals a ledger copy.
@@ -24,6 +26,10 @@ import org.trustquorum.core.model.PersistentState;
  * boolean). Values are rebuilt through the records' canonical constructors, so the model's own
  * validation runs on load. Byte arrays are base64. Epochs are written as signed 64-bit JSON numbers
  * (their two's-complement value).
+ *
+ * <p>Fields added to {@link PersistentState} after the first release are left out while they are
+ * null ({@link StateFieldsAddedLater}), so a ledger written before them loads with them absent and
+ * its checksum, computed over the re-serialised state, still matches.
  */
 final class LedgerJson {
     private LedgerJson() {}
@@ -41,7 +47,14 @@ final class LedgerJson {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .addMixIn(PersistentState.class, StateFieldsAddedLater.class)
             .build();
+
+    /** Jackson mix-in: later additions to the state are written only when present. */
+    private abstract static class StateFieldsAddedLater {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        StoredNetworkConfig networkConfig;
+    }
 
     /**
      * The bytes the checksum covers: the generation as 8 big-endian bytes, then the compact JSON of

@@ -1,7 +1,5 @@
 package org.trustquorum.runtime.node;
 
-import org.trustquorum.runtime.cp.ControlPlaneKeyFiles;
-import org.trustquorum.core.model.TrustAnchor;
 import org.trustquorum.core.auth.ConfigAuthority;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -183,7 +181,7 @@ public final class NodeVerticle extends VerticleBase {
                 LEDGER_WRITE_WARN_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         return ledgerWorker.executeBlocking(() -> {
             try (LogContext lc = logContext()) {
-                return loadAndTrust();
+                return ControlPlaneTrust.loadAndTrust(settings.id(), durability, settings.controlPlaneKey());
             }
         }, true).compose(snapshot -> {
             generation = snapshot.generation();
@@ -230,30 +228,6 @@ public final class NodeVerticle extends VerticleBase {
             }
             terminated.tryFail(e);
         });
-    }
-
-    /**
-     * Loads the ledger and settles which control-plane key this node trusts: the one its ledger
-     * recorded, or on first start the configured one, which is recorded now (before the node does
-     * anything). A configured key that differs from the recorded one stops the start.
-     */
-    private Durability.Snapshot loadAndTrust() throws Exception {
-        Durability.Snapshot snapshot = durability.load();
-        TrustAnchor configured = ControlPlaneKeyFiles.readPublic(settings.controlPlaneKey()).anchor();
-        TrustAnchor recorded = snapshot.state().controlPlaneKey();
-        if (recorded != null) {
-            if (!recorded.equals(configured)) {
-                throw new IllegalStateException("the control-plane key in " + settings.controlPlaneKey()
-                        + " is not the one this node was initialised with (recorded in its ledger); "
-                        + "a key rotation needs a signed hand-over, see docs/SECURITY.md");
-            }
-            return snapshot;
-        }
-        PersistentState trusted = snapshot.state().withControlPlaneKey(configured);
-        long gen = snapshot.generation() + 1;
-        durability.write(gen, trusted);
-        LOG.info("{}: recorded the control plane's public key in the ledger (generation {})", settings.id(), gen);
-        return new Durability.Snapshot(gen, trusted);
     }
 
     @Override
