@@ -6,7 +6,6 @@ import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -62,19 +61,23 @@ final class LedgerJson {
      * layout of the file itself (spacing, field order) does not matter.
      */
     static byte[] canonicalBytes(long generation, PersistentState state) throws JsonProcessingException {
-        byte[] json = MAPPER.writeValueAsBytes(state);
-        return ByteBuffer.allocate(Long.BYTES + json.length).putLong(generation).put(json).array();
+        return withGeneration(generation, MAPPER.writeValueAsBytes(state));
     }
 
     static byte[] checksum(long generation, PersistentState state) throws JsonProcessingException {
+        return checksumOf(generation, MAPPER.writeValueAsBytes(state));
+    }
+
+    /** The checksum of a state already serialised as {@link #canonicalBytes} serialises it. */
+    static byte[] checksumOf(long generation, byte[] stateJson) {
         try {
-            return MessageDigest.getInstance(CHECKSUM_ALGORITHM).digest(canonicalBytes(generation, state));
+            return MessageDigest.getInstance(CHECKSUM_ALGORITHM).digest(withGeneration(generation, stateJson));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(CHECKSUM_ALGORITHM + " is required by every JDK", e);
         }
     }
 
-    static JsonNode stateTree(PersistentState state) {
-        return MAPPER.valueToTree(state);
+    private static byte[] withGeneration(long generation, byte[] json) {
+        return ByteBuffer.allocate(Long.BYTES + json.length).putLong(generation).put(json).array();
     }
 }

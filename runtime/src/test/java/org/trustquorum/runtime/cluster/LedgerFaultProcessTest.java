@@ -73,7 +73,9 @@ class LedgerFaultProcessTest {
             cluster.kill(node);
             Files.write(a, Arrays.copyOf(full, full.length / 2));
             String text = Files.readString(b, StandardCharsets.UTF_8);
-            int y = text.indexOf("\"y\" : \"") + "\"y\" : \"".length() + 3;
+            int share = text.indexOf("\"y\":\"");
+            assertTrue(share > 0, "the copy holds a key share");
+            int y = share + "\"y\":\"".length() + 3;
             Files.writeString(b, text.substring(0, y) + (text.charAt(y) == 'A' ? 'B' : 'A') + text.substring(y + 1));
             byte[] damagedA = Files.readAllBytes(a);
             byte[] damagedB = Files.readAllBytes(b);

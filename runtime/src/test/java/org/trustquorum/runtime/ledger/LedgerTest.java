@@ -151,7 +151,7 @@ class LedgerTest {
     @Test
     void editedGenerationIsCaughtByTheChecksum() throws Exception {
         loaded().write(5, stateThrough(2));
-        String text = Files.readString(paths().get(0)).replace("\"generation\" : 5", "\"generation\" : 9");
+        String text = Files.readString(paths().get(0)).replace("\"generation\":5", "\"generation\":9");
         Files.writeString(paths().get(0), text);
         Ledger.Loaded got = new Ledger(paths()).load();
         assertEquals(5, got.generation());

@@ -39,9 +39,9 @@ class LedgerFaultRestartTest {
     /** Turns a valid copy into one whose JSON still parses but whose content no longer matches its checksum. */
     static void flipOneShareCharacter(Path copy) throws Exception {
         String text = Files.readString(copy, StandardCharsets.UTF_8);
-        int y = text.indexOf("\"y\" : \"");
+        int y = text.indexOf("\"y\":\"");
         assertTrue(y > 0, "the copy holds a key share");
-        int at = y + "\"y\" : \"".length() + 3;
+        int at = y + "\"y\":\"".length() + 3;
         char replacement = text.charAt(at) == 'A' ? 'B' : 'A';
         Files.writeString(copy, text.substring(0, at) + replacement + text.substring(at + 1), StandardCharsets.UTF_8);
     }
