@@ -124,7 +124,8 @@ final class TimerIndex<E extends TimerIndex.Entry> {
      * particular order). The caller re-indexes the ones that stay, with {@link #update}.
      */
     void takeDue(long nowMs, List<E> out) {
-        while (nextMs() <= nowMs) {
+        // NONE is a real long: without the comparison to it, nowMs == Long.MAX_VALUE would take from an empty heap.
+        for (long next = nextMs(); next != NONE && next <= nowMs; next = nextMs()) {
             @SuppressWarnings("unchecked")
             E top = (E) heap[0];
             remove(top);
