@@ -1,5 +1,6 @@
 package org.trustquorum.core.auth;
 
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -9,7 +10,9 @@ import java.security.SecureRandom;
 import java.security.SecureRandomSpi;
 import java.security.Signature;
 import java.security.spec.NamedParameterSpec;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.trustquorum.core.Check;
 import org.trustquorum.core.model.Configuration;
@@ -25,8 +28,26 @@ import org.trustquorum.core.model.Threshold;
  * seeded one in the simulator, a SecureRandom in {@code tq certs}).
  */
 public final class ControlPlaneKey {
+    /** Statements whose signature is remembered; a control plane re-sends the same request on every retry. */
+    static final int SIGNED_CACHE_ENTRIES = 256;
+
     private final PrivateKey privateKey;
     private final ConfigAuthority authority;
+    /**
+     * Signatures by statement, least recently used first. Ed25519 signs deterministically, so a
+     * remembered signature is byte for byte the one signing again would give; the statements are
+     * public (they are sent with their signatures).
+     */
+    /** Signatures actually computed (not taken from {@link #signed}). */
+    private int made;
+    private final Map<ByteBuffer, CpSignature> signed = new LinkedHashMap<>(SIGNED_CACHE_ENTRIES, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, CpSignature> eldest) {
+            return size() > SIGNED_CACHE_ENTRIES;
+        }
+    };
 
     private ControlPlaneKey(PrivateKey privateKey, ConfigAuthority authority) {
         this.privateKey = privateKey;
@@ -69,7 +90,17 @@ public final class ControlPlaneKey {
         return sign(Statements.commit(config));
     }
 
-    private CpSignature sign(byte[] statement) {
+    private synchronized CpSignature sign(byte[] statement) {
+        return signed.computeIfAbsent(ByteBuffer.wrap(statement.clone()), k -> signAfresh(statement));
+    }
+
+    /** Signatures made by this key so far, remembered or not (tests see the memo work). */
+    synchronized int signaturesMade() {
+        return made;
+    }
+
+    private CpSignature signAfresh(byte[] statement) {
+        made++;
         try {
             Signature s = Signature.getInstance(ConfigAuthority.ALGORITHM);
             s.initSign(privateKey);
