@@ -2,6 +2,7 @@ package org.trustquorum.sim;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.trustquorum.core.auth.ConfigAuthority;
 import org.trustquorum.core.engine.EngineHost;
 import org.trustquorum.core.engine.Input;
 import org.trustquorum.core.engine.NodeEngine;
@@ -67,9 +68,11 @@ public final class EngineCallRecorder {
     public static long replay(RunSpec s, List<Call> calls) {
         EngineHost[] hosts = new EngineHost[s.schedule().nodes()];
         Summing io = new Summing();
+        // One key per run, its verifier shared by every engine, as in the simulation.
+        ConfigAuthority authority = Simulation.controlPlaneKey(s.seed()).authority();
         for (Call c : calls) {
             if (c.kind() == BOOT) {
-                hosts[c.node()] = new EngineHost(engine(s, c), io);
+                hosts[c.node()] = new EngineHost(engine(s, c, authority), io);
             } else {
                 hosts[c.node()].step(withOwnShares(c.input()), c.nowMs()); // the engine wipes what it gets
             }
@@ -79,9 +82,13 @@ public final class EngineCallRecorder {
 
     /** A fresh engine for the node and life of the BOOT call {@code boot} of the run {@code s}. */
     public static NodeEngine engine(RunSpec s, Call boot) {
+        return engine(s, boot, Simulation.controlPlaneKey(s.seed()).authority());
+    }
+
+    private static NodeEngine engine(RunSpec s, Call boot, ConfigAuthority authority) {
         return new NodeEngine(Simulation.nodeId(boot.node()), Simulation.address(boot.node()), boot.loaded(),
                 s.schedule().mix().engineLimits(), Streams.stream(s.seed(), Streams.NODE, boot.node(), boot.life()),
-                Simulation.controlPlaneKey(s.seed()).authority(), s.mutant());
+                authority, s.mutant());
     }
 
     /** A driver that does nothing but fold every step's size and every deadline into one number. */
