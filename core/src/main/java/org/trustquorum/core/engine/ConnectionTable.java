@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 import org.trustquorum.core.Check;
 import org.trustquorum.core.Mutation;
@@ -34,14 +33,15 @@ import org.trustquorum.core.msg.WireMsg;
  *       closed instead, so the loss is always followed by the incarnation's exit, and nothing more
  *       is sent on it.
  *   <li>Dialing: only toward peers with a lower address than ours, one live attempt per address,
- *       capped exponential backoff with jitter after failures and exits.
+ *       capped exponential backoff with jitter after failures and exits ({@link DialPolicy} decides
+ *       when; the table allocates the dials).
  *   <li>Keepalive ping every {@code pingIntervalMs}; close after {@code inactivityTimeoutMs}
  *       without an inbound frame, or {@code handshakeTimeoutMs} without being established.
  * </ul>
  * Iteration is always over sorted maps (or sorted lists of what is due), so the event order is a
- * function of the inputs alone. Deadlines live in two {@link TimerIndex}es (connections, dial
- * targets), so {@link #nextDeadlineMs} and {@link #onTimer} cost O(log n) per timer instead of a
- * walk over every connection.
+ * function of the inputs alone. Deadlines live in two {@link TimerIndex}es (connections here, dial
+ * targets in {@link DialPolicy}), so {@link #nextDeadlineMs} and {@link #onTimer} cost O(log n) per
+ * timer instead of a walk over every connection.
  */
 public final class ConnectionTable {
 
@@ -55,60 +55,19 @@ public final class ConnectionTable {
         ESTABLISHED
     }
 
-    private static final class Conn extends TimerIndex.Entry {
-        final long incarnation;
-        /** The dialed address, or null for an inbound incarnation. */
-        final PeerAddress dialedAddress;
-        final long allocatedAtMs;
-        State state;
-        NodeId peer;
-        long lastInboundAtMs;
-        long nextPingAtMs;
-        int queuedFrames;
-        /** Set by its exit processing; it is no longer in the table. */
-        boolean ended;
-
-        Conn(long incarnation, PeerAddress dialedAddress, State state, long allocatedAtMs) {
-            this.incarnation = incarnation;
-            this.dialedAddress = dialedAddress;
-            this.state = state;
-            this.allocatedAtMs = allocatedAtMs;
-        }
-    }
-
-    /** Redial bookkeeping of one address we are responsible for dialing. */
-    private static final class DialTarget extends TimerIndex.Entry {
-        final PeerAddress address;
-        /** Consecutive attempts that ended without (or after) an establishment; reset when established. */
-        int failures;
-        long nextDialAtMs;
-        /** Who answered the last established dial to this address, if any. */
-        NodeId lastKnownPeer;
-
-        DialTarget(PeerAddress address, long nextDialAtMs) {
-            this.address = address;
-            this.nextDialAtMs = nextDialAtMs;
-        }
-    }
-
-    private final PeerAddress selfAddress;
     private final NodeId selfId;
     private final EngineLimits limits;
-    private final RandomGenerator rng;
+    private final DialPolicy dials;
 
     private final TreeMap<Long, Conn> live = new TreeMap<>();
     private final TreeMap<NodeId, Long> establishedByPeer = new TreeMap<>();
     private final TreeMap<PeerAddress, Long> liveDialByAddress = new TreeMap<>();
-    private final TreeMap<PeerAddress, DialTarget> dialTargets = new TreeMap<>();
     private static final Comparator<Conn> BY_INCARNATION = Comparator.comparingLong(c -> c.incarnation);
-    private static final Comparator<DialTarget> BY_ADDRESS = Comparator.comparing(t -> t.address);
     /** Live incarnations by their next timeout or ping. */
     private final TimerIndex<Conn> connTimers = new TimerIndex<>(this::connDueMs);
-    /** Dial targets by their next dial, while they want one. */
-    private final TimerIndex<DialTarget> dialTimers = new TimerIndex<>(this::dialDueMs);
     /** Scratch lists of {@link #onTimer} and {@link #dialDue} (empty between calls). */
     private final List<Conn> dueConns = new ArrayList<>();
-    private final List<DialTarget> dueDials = new ArrayList<>();
+    private final List<PeerAddress> dueDials = new ArrayList<>();
     private long nextIncarnation = 1;
     private final Mutation mutation;
     /** Only under {@link Mutation#APPLY_STALE_EXIT}: the peer each replaced incarnation belonged to. */
@@ -126,9 +85,12 @@ public final class ConnectionTable {
             Mutation mutation) {
         this.mutation = Check.notNull(mutation, "mutation");
         this.selfId = Check.notNull(selfId, "selfId");
-        this.selfAddress = Check.notNull(selfAddress, "selfAddress");
+        Check.notNull(selfAddress, "selfAddress");
         this.limits = Check.notNull(limits, "limits");
-        this.rng = Check.notNull(rng, "rng");
+        Check.notNull(rng, "rng");
+        // The policy reads the live state through these views whenever a target's deadline moves.
+        this.dials = new DialPolicy(selfAddress, limits, rng, () -> shutdown, liveDialByAddress::containsKey,
+                establishedByPeer::containsKey);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -224,11 +186,7 @@ public final class ConnectionTable {
         connTimers.update(c);
         establishedByPeer.put(peer, inc);
         if (c.dialedAddress != null) {
-            DialTarget t = dialTargets.get(c.dialedAddress);
-            if (t != null) {
-                t.failures = 0;
-                t.lastKnownPeer = peer;
-            }
+            dials.established(c.dialedAddress, peer);
         }
         events.add(new ConnEvent.Connected(peer, inc));
     }
@@ -357,19 +315,7 @@ public final class ConnectionTable {
         if (shutdown) {
             return;
         }
-        TreeMap<PeerAddress, DialTarget> next = new TreeMap<>();
-        for (PeerAddress p : new TreeSet<>(peers)) {
-            if (selfAddress.dials(p)) {
-                DialTarget t = dialTargets.get(p);
-                next.put(p, t != null ? t : new DialTarget(p, nowMs));
-            }
-        }
-        dialTargets.clear();
-        dialTargets.putAll(next);
-        dialTimers.clear();
-        for (DialTarget t : dialTargets.values()) {
-            dialTimers.update(t);
-        }
+        dials.setPeers(peers, nowMs);
         dialDue(nowMs, events);
     }
 
@@ -412,8 +358,7 @@ public final class ConnectionTable {
             return;
         }
         shutdown = true;
-        dialTargets.clear();
-        dialTimers.clear();
+        dials.stop();
         for (Conn c : new ArrayList<>(live.values())) {
             closeLive(c, ExitCause.SHUTDOWN, nowMs, events);
         }
@@ -421,7 +366,7 @@ public final class ConnectionTable {
 
     /** The earliest time at which {@link #onTimer} has something to do, or {@link Long#MAX_VALUE}. */
     public long nextDeadlineMs() {
-        return Math.min(connTimers.nextMs(), dialTimers.nextMs());
+        return Math.min(connTimers.nextMs(), dials.nextDueMs());
     }
 
     /** {@link #nextDeadlineMs} the slow way, by walking everything (the invariant check's reference). */
@@ -436,12 +381,7 @@ public final class ConnectionTable {
                 case DIALING, ACCEPTING -> next = Math.min(next, c.allocatedAtMs + limits.handshakeTimeoutMs());
             }
         }
-        for (Map.Entry<PeerAddress, DialTarget> e : dialTargets.entrySet()) {
-            if (wantsDial(e.getKey(), e.getValue())) {
-                next = Math.min(next, e.getValue().nextDialAtMs);
-            }
-        }
-        return next;
+        return Math.min(next, dials.scannedDueMs());
     }
 
     // ---------------------------------------------------------------------------------------
@@ -491,19 +431,17 @@ public final class ConnectionTable {
 
     /** The addresses this node is responsible for dialing, ascending. */
     public List<PeerAddress> dialTargets() {
-        return List.copyOf(dialTargets.keySet());
+        return dials.targets();
     }
 
     /** Consecutive failed attempts recorded for a dial target (0 if none or not a target). */
     public int dialFailures(PeerAddress address) {
-        DialTarget t = dialTargets.get(address);
-        return t == null ? 0 : t.failures;
+        return dials.failures(address);
     }
 
     /** When the dial target may be dialed next; empty if it is not a target. */
     public OptionalLong nextDialAtMs(PeerAddress address) {
-        DialTarget t = dialTargets.get(address);
-        return t == null ? OptionalLong.empty() : OptionalLong.of(t.nextDialAtMs);
+        return dials.nextDialAtMs(address);
     }
 
     /** How many events about non-live incarnations were ignored so far. */
@@ -513,13 +451,7 @@ public final class ConnectionTable {
 
     /** The delay before redial attempt {@code failures} (>= 1), without jitter. */
     public static long backoffCeilingMs(EngineLimits limits, int failures) {
-        Check.argument(failures >= 1, "failures must be >= 1");
-        long d = limits.reconnectBaseMs();
-        // Doubles per failure and stops at the cap (checked before doubling, so it cannot overflow).
-        for (int i = 1; i < failures && d < limits.reconnectMaxMs(); i++) {
-            d = d > limits.reconnectMaxMs() / 2 ? limits.reconnectMaxMs() : d * 2;
-        }
-        return d;
+        return DialPolicy.backoffCeilingMs(limits, failures);
     }
 
     /** Throws {@link Check.InvariantViolation} if the table's structures disagree. */
@@ -570,10 +502,7 @@ public final class ConnectionTable {
         }
         Check.state(accepting == pendingInbound, "pending inbound count %d, actual %d", pendingInbound, accepting);
         Check.state(pendingInbound <= limits.maxPendingInboundConnections(), "too many pending inbound connections");
-        for (PeerAddress a : dialTargets.keySet()) {
-            Check.state(selfAddress.dials(a), "dial target %s is not lower than our address %s", a, selfAddress);
-        }
-        Check.state(!shutdown || dialTargets.isEmpty(), "dial targets left after shutdown");
+        dials.checkTargets();
         checkTimerIndex();
     }
 
@@ -583,11 +512,7 @@ public final class ConnectionTable {
             Check.state(c.indexed() && c.keyMs() <= connDueMs(c), "incarnation %d is missing from the timer index",
                     c.incarnation);
         }
-        for (DialTarget t : dialTargets.values()) {
-            long due = dialDueMs(t);
-            Check.state(due == TimerIndex.NONE || (t.indexed() && t.keyMs() <= due),
-                    "dial target %s is missing from the timer index", t.address);
-        }
+        dials.checkTimerIndex();
         Check.state(connTimers.size() == live.size(), "%d timers indexed for %d live incarnations",
                 connTimers.size(), live.size());
         long walked = scannedDeadlineMs();
@@ -598,33 +523,17 @@ public final class ConnectionTable {
     // ---------------------------------------------------------------------------------------
     // Internals
 
-    private boolean wantsDial(PeerAddress address, DialTarget t) {
-        if (shutdown || liveDialByAddress.containsKey(address)) {
-            return false;
-        }
-        // Already connected to whoever answers at this address (through an inbound connection).
-        return t.lastKnownPeer == null || !establishedByPeer.containsKey(t.lastKnownPeer);
-    }
-
-    /** The deadline of a live incarnation: its handshake timeout, or its inactivity timeout or next ping. */
+    /** A method, not a lambda in the field initializer: {@code limits} is only assigned in the constructor. */
     private long connDueMs(Conn c) {
-        return switch (c.state) {
-            case ESTABLISHED -> Math.min(c.lastInboundAtMs + limits.inactivityTimeoutMs(), c.nextPingAtMs);
-            case DIALING, ACCEPTING -> c.allocatedAtMs + limits.handshakeTimeoutMs();
-        };
-    }
-
-    private long dialDueMs(DialTarget t) {
-        return wantsDial(t.address, t) ? t.nextDialAtMs : TimerIndex.NONE;
+        return c.dueMs(limits);
     }
 
     /** Dials every target that is due, in address order (a dial changes no other target). */
     private void dialDue(long nowMs, List<ConnEvent> events) {
-        dialTimers.takeDue(nowMs, dueDials);
-        dueDials.sort(BY_ADDRESS);
-        for (DialTarget t : dueDials) {
-            long inc = allocateDial(t.address, nowMs);
-            events.add(new ConnEvent.DialStarted(inc, t.address));
+        dials.takeDue(nowMs, dueDials);
+        for (PeerAddress address : dueDials) {
+            long inc = allocateDial(address, nowMs);
+            events.add(new ConnEvent.DialStarted(inc, address));
         }
         dueDials.clear();
     }
@@ -659,30 +568,14 @@ public final class ConnectionTable {
             case DIALING -> { }
         }
         if (c.dialedAddress != null) {
+            // Unindexed first: the policy's redial deadline must see no live dial.
             liveDialByAddress.remove(c.dialedAddress);
-            DialTarget t = dialTargets.get(c.dialedAddress);
-            if (t != null && !shutdown) {
-                t.failures++;
-                t.nextDialAtMs = nowMs + jitteredBackoffMs(t.failures);
-                dialTimers.update(t);
-            }
+            dials.dialEnded(c.dialedAddress, nowMs);
         }
         if (wasCurrent) {
-            // Targets last answered by this peer want a dial again (the index only learns of it here).
-            for (DialTarget t : dialTargets.values()) {
-                if (c.peer.equals(t.lastKnownPeer)) {
-                    dialTimers.update(t);
-                }
-            }
+            dials.peerDisconnected(c.peer);
         }
         return wasCurrent;
-    }
-
-    private long jitteredBackoffMs(int failures) {
-        long ceiling = backoffCeilingMs(limits, failures);
-        long spread = ceiling * limits.reconnectJitterPercent() / 100;
-        long jittered = ceiling - spread + rng.nextLong(2 * spread + 1);
-        return Math.max(1, Math.min(limits.reconnectMaxMs(), jittered));
     }
 
     private String notLiveReason(long inc, String what) {
