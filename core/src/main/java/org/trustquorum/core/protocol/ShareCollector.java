@@ -8,6 +8,7 @@ import org.trustquorum.core.crypto.Digests;
 import org.trustquorum.core.model.Configuration;
 import org.trustquorum.core.model.KeyShare;
 import org.trustquorum.core.model.NodeId;
+import org.trustquorum.core.msg.PeerMsg;
 
 /**
  * Gathers validated shares of one configuration until the threshold is reached. A share is
@@ -41,6 +42,13 @@ final class ShareCollector {
         }
         shares.put(from, share.copy());
         return true;
+    }
+
+    /** Asks peer for its share, unless it is not a member or its share is already here. */
+    void askFor(NodeCtx ctx, NodeId peer) {
+        if (config.isMember(peer) && !has(peer)) {
+            ctx.send(peer, new PeerMsg.GetShare(config.rackId(), config.epoch()));
+        }
     }
 
     boolean has(NodeId member) {
