@@ -5,18 +5,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.WorkerExecutor;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.ServerSSLOptions;
 import java.security.SecureRandom;
-import java.security.cert.CertificateException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +15,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trustquorum.core.api.NodeError;
@@ -32,7 +22,6 @@ import org.trustquorum.core.crypto.RackSecret;
 import org.trustquorum.core.engine.ApiRequest;
 import org.trustquorum.core.engine.ApiResponse;
 import org.trustquorum.core.engine.EngineHost;
-import org.trustquorum.core.engine.ExitCause;
 import org.trustquorum.core.engine.Input;
 import org.trustquorum.core.engine.NodeEngine;
 import org.trustquorum.core.engine.Output;
@@ -45,12 +34,6 @@ import org.trustquorum.core.msg.WireMsg;
 import org.trustquorum.runtime.admin.AdminBackend;
 import org.trustquorum.runtime.admin.AdminServer;
 import org.trustquorum.runtime.admin.NodeView;
-import org.trustquorum.runtime.tls.Certs;
-import org.trustquorum.runtime.wire.FrameDecodeException;
-import org.trustquorum.runtime.wire.FrameDecoder;
-import org.trustquorum.runtime.wire.FrameEncoder;
-import org.trustquorum.runtime.wire.WireCodec;
-import org.trustquorum.runtime.wire.WireVersion;
 
 /**
  * One node: its {@link NodeEngine} on this verticle's event-loop context, driven by real sockets,
@@ -60,17 +43,16 @@ import org.trustquorum.runtime.wire.WireVersion;
  * <p><b>The driver loop.</b> Every input (socket event, timer, API call) becomes an action in one
  * FIFO queue. An action steps the engine through its {@link EngineHost}, which keeps the driver
  * contract; this class supplies the I/O ({@link HostIo}). If the step changed persistent state, the
- * state is written to the ledger on this node's single ledger worker and the queue stops until the
- * write completes - only then does the host release the step's outputs, in order (persist before
- * send). A failed write stops the node: it never acts on state that is not durable. While the
- * queue is long (a slow disk), reading from peers pauses.
+ * state is written to the ledger on this node's single ledger worker ({@link LedgerWorker}) and the
+ * queue stops until the write completes - only then does the host release the step's outputs, in
+ * order (persist before send). A failed write stops the node: it never acts on state that is not
+ * durable. While the queue is long (a slow disk), reading from peers pauses.
  *
- * <p><b>Connections.</b> Inbound sockets are accepted as plain TCP, given an incarnation by the
- * engine's step of {@link Input.Accept} at once, and then upgraded to mutual TLS; the handshake's
- * future says when the peer is known. Outbound sockets come from {@link Output.Dial} and are TLS
- * from the start. Either way the peer's id comes from its certificate. Every socket reports
- * exactly one {@link Input.ConnExited}: close, error, refused handshake, failed dial, a bad frame
- * and a handler that throws all end in the same once-only exit.
+ * <p><b>Connections.</b> {@link PeerSockets} accepts and dials the peers' mutual-TLS sockets, turns
+ * their events into inputs it submits to the loop, and performs the connection outputs; every
+ * socket reports exactly one {@link Input.ConnExited}.
+ *
+ * <p>This class keeps the life cycle, the public API, the driver loop and the wiring between them.
  */
 // "try": a LogContext is opened for its effect on the MDC around a block, never referenced in it.
 @SuppressWarnings("try")
@@ -83,12 +65,12 @@ public final class NodeVerticle extends VerticleBase {
     public static final int INPUT_QUEUE_RESUME_AT_INPUTS = 512;
     /** Time allowed for the TCP connect of a dial (the TLS handshake has its own bound). */
     public static final int CONNECT_TIMEOUT_MS = 5_000;
-    /** Threads writing this node's ledger: one, so writes happen one at a time, in order. */
-    private static final int LEDGER_WORKER_THREADS = 1;
-    /** How long a ledger write may block the worker before Vert.x warns about it. */
-    private static final long LEDGER_WRITE_WARN_MS = 10_000;
-
-    private static final long UNASSIGNED = -1;
+    /** The shortest Vert.x timer delay (a delay of 0 ms is refused). */
+    private static final long MIN_TIMER_DELAY_MS = 1;
+    /** {@link HostIo#deadline} with this instant: the engine wants no timer. */
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
+    /** {@link #timerId} when no timer is set. */
+    private static final long NO_TIMER = -1;
     /** Peer ids remembered as holders of a rack certificate (for vetting reconfigurations); more are not added. */
     public static final int MAX_CERTIFIED_PEERS_REMEMBERED = 1_024;
 
@@ -99,22 +81,13 @@ public final class NodeVerticle extends VerticleBase {
 
     // ---- event-loop state: touched only on this verticle's context ----
     private final MonotonicClock clock = new MonotonicClock();
-    private HandshakeGuard handshakes;
-    private final Map<Long, Conn> conns = new HashMap<>();
     private final Map<Long, Promise<ApiResponse>> pendingReplies = new HashMap<>();
-    private final Set<NodeId> certifiedPeers = new java.util.TreeSet<>();
     private final ArrayDeque<Supplier<EngineHost.Outcome>> queue = new ArrayDeque<>();
     private NodeEngine engine;
     private EngineHost host;
-    /** The socket whose {@link Input.Accept} is being stepped, or null. */
-    private Conn accepting;
-    private WireCodec codec;
-    private NetServer server;
-    private NetClient client;
-    private ServerSSLOptions upgradeOptions;
-    private WorkerExecutor ledgerWorker;
+    private PeerSockets sockets;
+    private LedgerWorker ledger;
     private AdminServer admin;
-    private long generation;
     private long nextReplyId = 1;
     private boolean pumping;
     private boolean persisting;
@@ -122,40 +95,10 @@ public final class NodeVerticle extends VerticleBase {
     private boolean persistDone;
     /** The engine made the step being handled (so a failure from here on is the driver's or the contract's). */
     private boolean stepSeen;
-    private long persistStartNanos;
-    private boolean readingPaused;
     private boolean stopped;
-    private long timerId = -1;
+    private long timerId = NO_TIMER;
     private volatile PeerAddress selfAddress;
     private volatile int adminPort = -1;
-    /** The latest committed epoch, for the logging context; updated after each ledger write. */
-    private volatile String epochLabel = "0";
-
-    /** The state of one socket (one incarnation). */
-    private static final class Conn {
-        long inc = UNASSIGNED;
-        final boolean inbound;
-        final String remote;
-        final FrameDecoder decoder = new FrameDecoder();
-        NetSocket socket;
-        NodeId peer;
-        boolean established;
-        /** The handshake is over: established, or its failure counted (at most once). */
-        boolean handshakeOver;
-        boolean exited;
-        boolean paused;
-        int unreportedFlushes;
-        boolean flushReportQueued;
-
-        Conn(boolean inbound, String remote) {
-            this.inbound = inbound;
-            this.remote = remote;
-        }
-
-        String describe() {
-            return "incarnation " + inc + (inbound ? " from " : " to ") + remote + (peer == null ? "" : " (" + peer + ")");
-        }
-    }
 
     public NodeVerticle(NodeSettings settings, Durability durability) {
         this(settings, durability, NodeMetrics.newRegistry(settings.id().toString()));
@@ -173,30 +116,10 @@ public final class NodeVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        codec = new WireCodec();
-        handshakes = new HandshakeGuard(settings.id().toString(), metrics, clock::nowMs,
-                (delayMs, action) -> vertx.setTimer(Math.max(1, delayMs), id -> action.run()));
-        upgradeOptions = settings.tls().serverUpgradeOptions();
-        ledgerWorker = vertx.createSharedWorkerExecutor("tq-ledger-" + settings.id(), LEDGER_WORKER_THREADS,
-                LEDGER_WRITE_WARN_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
-        return ledgerWorker.executeBlocking(() -> {
-            try (LogContext lc = logContext()) {
-                return ControlPlaneTrust.loadAndTrust(settings.id(), durability, settings.controlPlaneKey());
-            }
-        }, true).compose(snapshot -> {
-            generation = snapshot.generation();
-            epochLabel = snapshot.state().latestCommittedEpoch().toString();
-            try (LogContext lc = logContext()) {
-                LOG.info("{}: loaded ledger generation {} ({} configs, {} commits)", settings.id(), snapshot.generation(),
-                        snapshot.state().configs().size(), snapshot.state().commits().size());
-            }
-            server = vertx.createNetServer(new NetServerOptions().setHost(settings.listenHost())
-                    .setPort(settings.listenPort()).setTcpNoDelay(true));
-            server.connectHandler(this::onAccept);
-            server.exceptionHandler(e -> LOG.debug("{}: listener error: {}", settings.id(), e.toString()));
-            return server.listen().map(s -> snapshot.state());
-        }).compose(state -> {
-            selfAddress = new PeerAddress(settings.advertisedHost(), server.actualPort());
+        sockets = new PeerSockets(vertx, settings, metrics, clock, new SocketDriver());
+        ledger = new LedgerWorker(vertx, settings, durability, metrics);
+        return ledger.load().compose(state -> sockets.listen().map(v -> state)).compose(state -> {
+            selfAddress = new PeerAddress(settings.advertisedHost(), sockets.listeningPort());
             org.trustquorum.core.Mutation mutation = TestMutation.fromSystemProperty();
             if (mutation != org.trustquorum.core.Mutation.NONE) {
                 LOG.warn("{}: TEST ONLY: started with the guard of '{}' turned off: {}", settings.id(), mutation.cliName(),
@@ -205,8 +128,7 @@ public final class NodeVerticle extends VerticleBase {
             engine = new NodeEngine(settings.id(), selfAddress, state, settings.limits(), new SecureRandom(),
                     ConfigAuthority.of(state.controlPlaneKey()), mutation);
             host = new EngineHost(engine, new HostIo());
-            client = vertx.createNetClient(settings.tls().clientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS)
-                    .setTcpNoDelay(true));
+            sockets.openClient();
             submit(() -> host.step(new Input.PeersChanged(Set.copyOf(settings.peers())), now()));
             try (LogContext lc = logContext()) {
                 LOG.info("{}: listening for peers on {}", settings.id(), selfAddress);
@@ -257,26 +179,18 @@ public final class NodeVerticle extends VerticleBase {
 
     private Future<Void> closeResources() {
         cancelTimer();
-        if (handshakes != null) {
-            handshakes.flush();
-        }
-        for (Conn c : new ArrayList<>(conns.values())) {
-            if (c.socket != null) {
-                c.socket.close();
-            }
+        if (sockets != null) {
+            sockets.closeSockets();
         }
         List<Future<?>> closing = new ArrayList<>();
         if (admin != null) {
             closing.add(admin.close());
         }
-        if (server != null) {
-            closing.add(server.close());
+        if (sockets != null) {
+            closing.addAll(sockets.closeEndpoints());
         }
-        if (client != null) {
-            closing.add(client.close());
-        }
-        if (ledgerWorker != null) {
-            closing.add(ledgerWorker.close());
+        if (ledger != null) {
+            closing.add(ledger.close());
         }
         return Future.join(closing).mapEmpty();
     }
@@ -386,7 +300,7 @@ public final class NodeVerticle extends VerticleBase {
     public NodeMetrics.Gauges gauges() {
         return new NodeMetrics.Gauges(engine.connections().connectedPeers().size(),
                 engine.connections().table().liveIncarnations().size(), engine.connections().tracker().size(),
-                queue.size(), generation);
+                queue.size(), ledger.generation());
     }
 
     /** The Prometheus text of this node's registry, with the engine's gauges read on this node's thread. */
@@ -398,7 +312,7 @@ public final class NodeVerticle extends VerticleBase {
     }
 
     private LogContext logContext() {
-        return LogContext.node(settings.id().toString(), epochLabel);
+        return LogContext.node(settings.id().toString(), ledger.epochLabel());
     }
 
     private AdminBackend adminBackend() {
@@ -420,7 +334,7 @@ public final class NodeVerticle extends VerticleBase {
 
             @Override
             public Future<NodeView> view() {
-                return inspect(e -> new NodeView(e.status(), e.state().configs(), certifiedPeers));
+                return inspect(e -> new NodeView(e.status(), e.state().configs(), sockets.certifiedPeers()));
             }
 
             @Override
@@ -448,8 +362,8 @@ public final class NodeVerticle extends VerticleBase {
             return;
         }
         queue.add(action);
-        if (queue.size() >= INPUT_QUEUE_PAUSE_AT_INPUTS && !readingPaused) {
-            pauseReading();
+        if (queue.size() >= INPUT_QUEUE_PAUSE_AT_INPUTS && !sockets.readingPaused()) {
+            sockets.pauseReading(queue.size());
         }
         pump();
     }
@@ -481,8 +395,8 @@ public final class NodeVerticle extends VerticleBase {
                     return;
                 }
             }
-            if (readingPaused && queue.size() <= INPUT_QUEUE_RESUME_AT_INPUTS) {
-                resumeReading();
+            if (sockets.readingPaused() && queue.size() <= INPUT_QUEUE_RESUME_AT_INPUTS) {
+                sockets.resumeReading();
             }
         } finally {
             pumping = false;
@@ -531,60 +445,45 @@ public final class NodeVerticle extends VerticleBase {
         @Override
         public void deadline(long atMs) {
             cancelTimer();
-            if (atMs == Long.MAX_VALUE) {
+            if (atMs == NO_DEADLINE) {
                 return;
             }
-            timerId = vertx.setTimer(Math.max(1, atMs - now()), id -> {
+            timerId = vertx.setTimer(Math.max(MIN_TIMER_DELAY_MS, atMs - now()), id -> {
                 if (id != timerId) {
-                    return;
+                    return; // an earlier timer that fired as it was being replaced
                 }
-                timerId = -1;
+                timerId = NO_TIMER;
                 submit(() -> host.step(new Input.TimerFired(), now()));
             });
         }
     }
 
+    /** Writes a step's state; the loop stays stopped until the write ends (persist before release). */
     private void startPersist(PersistentState state) {
         persisting = true;
-        long gen = generation + 1;
-        persistStartNanos = System.nanoTime();
-        ledgerWorker.<Void>executeBlocking(() -> {
-            try (LogContext lc = logContext()) {
-                durability.write(gen, state);
+        ledger.write(state, new LedgerWorker.Completion() {
+            @Override
+            public void written() {
+                persisting = false;
+                persistDone = true;
+                pump();
             }
-            return null;
-        }, true).onComplete(ar -> {
-            persisting = false;
-            if (ar.failed()) {
-                metrics.ledgerWriteFailures.incrementAndGet();
+
+            @Override
+            public void failed(long generation, Throwable cause) {
+                persisting = false;
                 host.persistFailed();
-                fatal("ledger write of generation " + gen + " failed: " + ar.cause().getMessage(), ar.cause());
-                return;
+                fatal("ledger write of generation " + generation + " failed: " + cause.getMessage(), cause);
             }
-            generation = gen;
-            epochLabel = state.latestCommittedEpoch().toString();
-            metrics.ledgerWritten(System.nanoTime() - persistStartNanos);
-            persistDone = true;
-            pump();
         });
     }
 
     private void perform(Output o) {
         switch (o) {
-            case Output.Dial d -> dial(d.incarnation(), d.address());
-            case Output.Accepted a -> accepted(a.incarnation());
-            case Output.SendFrame s -> send(s.incarnation(), s.msg());
-            case Output.CloseConn c -> {
-                Conn conn = conns.get(c.incarnation());
-                if (conn != null) {
-                    LOG.debug("{}: closing {}: {}", settings.id(), conn.describe(), c.cause());
-                    if (conn.inbound && !conn.established && c.cause() == ExitCause.INACTIVITY) {
-                        handshakeFailed(conn, HandshakeGuard.Failure.TIMEOUT, "not finished within "
-                                + settings.limits().handshakeTimeoutMs() + " ms");
-                    }
-                    exit(conn, c.cause());
-                }
-            }
+            case Output.Dial d -> sockets.dial(d.incarnation(), d.address());
+            case Output.Accepted a -> sockets.accepted(a.incarnation());
+            case Output.SendFrame s -> sockets.send(s.incarnation(), s.msg());
+            case Output.CloseConn c -> sockets.close(c.incarnation(), c.cause());
             case Output.Reply r -> reply(r.replyId(), r.response());
             case Output.RaiseAlarm a -> {
                 metrics.alarms.incrementAndGet();
@@ -622,337 +521,33 @@ public final class NodeVerticle extends VerticleBase {
     }
 
     private void cancelTimer() {
-        if (timerId != -1) {
+        if (timerId != NO_TIMER) {
             vertx.cancelTimer(timerId);
-            timerId = -1;
+            timerId = NO_TIMER;
         }
     }
 
-    private void pauseReading() {
-        readingPaused = true;
-        for (Conn c : conns.values()) {
-            if (c.socket != null && c.established && !c.exited && !c.paused) {
-                c.socket.pause();
-                c.paused = true;
-            }
+    /** The sockets' way into the driver loop. */
+    private final class SocketDriver implements PeerSockets.Driver {
+        @Override
+        public void submit(Supplier<EngineHost.Outcome> action) {
+            NodeVerticle.this.submit(action);
         }
-        LOG.warn("{}: {} inputs queued behind the ledger; reading from peers paused", settings.id(), queue.size());
-    }
 
-    private void resumeReading() {
-        readingPaused = false;
-        for (Conn c : conns.values()) {
-            if (c.paused && !c.exited) {
-                c.socket.resume();
-            }
-            c.paused = false;
+        @Override
+        public EngineHost.Outcome step(Input input) {
+            return host.step(input, now());
         }
-    }
 
-    // ---------------------------------------------------------------------------------------
-    // Sockets (event loop only)
+        @Override
+        public boolean stopped() {
+            return stopped;
+        }
 
-    private void onAccept(NetSocket socket) {
-        if (stopped) {
-            socket.close();
-            return;
+        @Override
+        public String epochLabel() {
+            return ledger.epochLabel();
         }
-        metrics.connectionsAccepted.incrementAndGet();
-        Conn c = new Conn(true, String.valueOf(socket.remoteAddress()));
-        HandshakeGuard.Admission admission = handshakes.admit(c, socket.remoteAddress().hostAddress());
-        if (!admission.admitted()) {
-            c.handshakeOver = true;
-            c.exited = true;
-            socket.close();
-            handshakes.failed(admission.refusal(), "a connection from " + c.remote, handshakes.pending()
-                    + " handshakes pending (at most " + HandshakeGuard.MAX_PENDING_PER_SOURCE + " per source, "
-                    + HandshakeGuard.MAX_PENDING_TOTAL + " in all)");
-            return;
-        }
-        if (admission.evicted() instanceof Conn victim) {
-            handshakeFailed(victim, HandshakeGuard.Failure.EVICTED, "made room for a connection from " + c.remote);
-            exit(victim, ExitCause.ABORTED);
-        }
-        c.socket = socket;
-        attachHandlers(c);
-        submit(() -> {
-            accepting = c;
-            try {
-                return host.step(new Input.Accept(), now());
-            } finally {
-                accepting = null;
-            }
-        });
-    }
-
-    /** The engine gave the socket being accepted its incarnation (the first output of its step). */
-    private void accepted(long inc) {
-        Conn c = accepting;
-        c.inc = inc;
-        conns.put(inc, c);
-        if (!c.exited) {
-            startServerHandshake(c);
-        }
-    }
-
-    private void startServerHandshake(Conn c) {
-        c.socket.upgradeToSsl(upgradeOptions).onComplete(ar -> guarded(c, () -> {
-            if (c.exited) {
-                return;
-            }
-            if (ar.failed()) {
-                HandshakeGuard.Failure cause = HandshakeGuard.classify(ar.cause());
-                if (cause == HandshakeGuard.Failure.WIRE_VERSION) {
-                    wireVersionMismatch(c, WireVersion.alpnRefusal());
-                }
-                handshakeFailed(c, cause, rootMessage(ar.cause()));
-                exit(c, ExitCause.ABORTED);
-                return;
-            }
-            NodeId peer = certifiedPeer(c);
-            if (peer == null || !sameWireVersion(c)) {
-                exit(c, ExitCause.ABORTED);
-                return;
-            }
-            established(c, peer);
-        }));
-    }
-
-    private void dial(long inc, PeerAddress address) {
-        metrics.connectionsDialed.incrementAndGet();
-        Conn c = new Conn(false, address.toString());
-        c.inc = inc;
-        conns.put(inc, c);
-        client.connect(address.port(), address.host()).onComplete(ar -> guarded(c, () -> {
-            if (ar.failed()) {
-                if (WireVersion.isAlpnRefusal(ar.cause())) {
-                    wireVersionMismatch(c, WireVersion.alpnRefusal());
-                    handshakeFailed(c, HandshakeGuard.Failure.WIRE_VERSION, rootMessage(ar.cause()));
-                } else if (HandshakeGuard.isHandshakeError(ar.cause())) {
-                    handshakeFailed(c, HandshakeGuard.classify(ar.cause()), rootMessage(ar.cause()));
-                } else {
-                    LOG.debug("{}: dial {} failed: {}", settings.id(), c.describe(), rootMessage(ar.cause()));
-                }
-                exit(c, ExitCause.DIAL_FAILED);
-                return;
-            }
-            NetSocket socket = ar.result();
-            if (c.exited) {
-                socket.close(); // the engine gave up on this dial already
-                return;
-            }
-            c.socket = socket;
-            attachHandlers(c);
-            NodeId peer = certifiedPeer(c);
-            if (peer == null || !sameWireVersion(c)) {
-                exit(c, ExitCause.DIAL_FAILED);
-                return;
-            }
-            established(c, peer);
-        }));
-    }
-
-    /**
-     * The node id in the certificate of a socket whose handshake completed, or null (counted and
-     * logged) if there is none: the session is not authenticated (the other end went away during
-     * the handshake) or the certificate does not name a node.
-     */
-    private NodeId certifiedPeer(Conn c) {
-        List<java.security.cert.Certificate> chain;
-        try {
-            chain = c.socket.peerCertificates();
-        } catch (SSLPeerUnverifiedException e) {
-            handshakeFailed(c, HandshakeGuard.Failure.NO_NODE_ID, "no authenticated peer: " + e.getMessage());
-            return null;
-        }
-        try {
-            return Certs.peerIdFromChain(chain);
-        } catch (CertificateException e) {
-            handshakeFailed(c, HandshakeGuard.Failure.NO_NODE_ID, "its certificate names no node: " + e.getMessage());
-            return null;
-        }
-    }
-
-    /** True if the handshake agreed on this build's wire version; otherwise logs and counts the refusal. */
-    private boolean sameWireVersion(Conn c) {
-        String why = WireVersion.mismatch(c.socket.applicationLayerProtocol());
-        if (why == null) {
-            return true;
-        }
-        wireVersionMismatch(c, why);
-        return false;
-    }
-
-    private void wireVersionMismatch(Conn c, String why) {
-        metrics.wireVersionMismatches.incrementAndGet();
-        LOG.warn("{}: refusing {}: wire version mismatch: {}", settings.id(), c.describe(), why);
-    }
-
-    private void established(Conn c, NodeId peer) {
-        c.peer = peer;
-        c.established = true;
-        c.handshakeOver = true;
-        handshakes.finished(c);
-        if (certifiedPeers.size() < MAX_CERTIFIED_PEERS_REMEMBERED) {
-            certifiedPeers.add(peer);
-        }
-        metrics.connectionsEstablished.incrementAndGet();
-        LOG.info("{}: connected {}", settings.id(), c.describe());
-        if (readingPaused) {
-            c.socket.pause();
-            c.paused = true;
-        }
-        submit(() -> host.step(new Input.ConnEstablished(c.inc, peer), now()));
-    }
-
-    private void attachHandlers(Conn c) {
-        NetSocket s = c.socket;
-        s.handler(data -> guarded(c, () -> onData(c, data)));
-        s.closeHandler(v -> guarded(c, () -> exit(c, ExitCause.CLEAN_CLOSE)));
-        s.exceptionHandler(e -> guarded(c, () -> {
-            LOG.debug("{}: error on {}: {}", settings.id(), c.describe(), rootMessage(e));
-            exit(c, ExitCause.IO_ERROR);
-        }));
-    }
-
-    private void onData(Conn c, Buffer data) {
-        if (c.exited || !c.established) {
-            return; // nothing is read before the handshake completed, nor after the exit
-        }
-        List<byte[]> payloads;
-        try {
-            payloads = c.decoder.feed(data);
-        } catch (FrameDecodeException e) {
-            metrics.decodeErrors.incrementAndGet();
-            LOG.warn("{}: closing {}: bad frame: {}", settings.id(), c.describe(), e.getMessage());
-            exit(c, ExitCause.DECODE_ERROR);
-            return;
-        }
-        for (byte[] payload : payloads) {
-            WireMsg msg;
-            try {
-                msg = codec.decode(payload);
-            } catch (FrameDecodeException e) {
-                metrics.decodeErrors.incrementAndGet();
-                LOG.warn("{}: closing {}: undecodable frame of {} bytes: {}", settings.id(), c.describe(), payload.length,
-                        e.getMessage());
-                exit(c, ExitCause.DECODE_ERROR);
-                return;
-            } finally {
-                Arrays.fill(payload, (byte) 0); // may hold a key share
-            }
-            metrics.framesReceived.incrementAndGet();
-            long inc = c.inc;
-            submit(() -> host.step(new Input.FrameReceived(inc, msg), now()));
-        }
-    }
-
-    private void send(long inc, WireMsg msg) {
-        Conn c = conns.get(inc);
-        if (c == null || c.exited || c.socket == null) {
-            metrics.framesDropped.incrementAndGet(); // its exit is reported (or queued) already
-            return;
-        }
-        Buffer frame;
-        byte[] payload = null;
-        try {
-            payload = codec.encode(msg);
-            frame = FrameEncoder.frame(payload);
-        } catch (RuntimeException e) {
-            metrics.handlerExceptions.incrementAndGet();
-            LOG.error("{}: cannot encode a {} for {}; closing it: {}", settings.id(), WireMsg.kind(msg), c.describe(),
-                    e.getMessage());
-            exit(c, ExitCause.HANDLER_EXCEPTION);
-            return;
-        } finally {
-            if (payload != null) {
-                Arrays.fill(payload, (byte) 0);
-            }
-        }
-        metrics.framesSent.incrementAndGet();
-        c.socket.write(frame).onComplete(ar -> guarded(c, () -> {
-            if (ar.succeeded()) {
-                flushed(c);
-            } else {
-                LOG.debug("{}: write on {} failed: {}", settings.id(), c.describe(), rootMessage(ar.cause()));
-                exit(c, ExitCause.IO_ERROR);
-            }
-        }));
-    }
-
-    /** Counts a written frame; consecutive ones are reported to the engine in one input. */
-    private void flushed(Conn c) {
-        c.unreportedFlushes++;
-        if (c.flushReportQueued) {
-            return;
-        }
-        c.flushReportQueued = true;
-        submit(() -> {
-            c.flushReportQueued = false;
-            int n = c.unreportedFlushes;
-            c.unreportedFlushes = 0;
-            if (n == 0 || c.exited) {
-                return null;
-            }
-            return host.step(new Input.FramesFlushed(c.inc, n), now());
-        });
-    }
-
-    /**
-     * Ends a socket: closes it and reports its one exit. Later calls (the close handler after an
-     * error, a write failing after a close) do nothing.
-     */
-    private void exit(Conn c, ExitCause cause) {
-        if (c.exited) {
-            return;
-        }
-        if (c.inbound && !c.handshakeOver && cause != ExitCause.SHUTDOWN) {
-            handshakeFailed(c, HandshakeGuard.Failure.CLOSED, "ended with " + cause.name().toLowerCase(java.util.Locale.ROOT));
-        }
-        handshakes.finished(c);
-        c.exited = true;
-        metrics.exited(cause);
-        if (c.socket != null) {
-            c.socket.close();
-        }
-        if (c.established) {
-            LOG.info("{}: {} ended: {}", settings.id(), c.describe(), cause);
-        }
-        submit(() -> {
-            conns.remove(c.inc);
-            return host.step(new Input.ConnExited(c.inc, cause), now());
-        });
-    }
-
-    /** Counts and logs the failed handshake of {@code c}, once; frees its slot. */
-    private void handshakeFailed(Conn c, HandshakeGuard.Failure cause, String detail) {
-        if (c.handshakeOver) {
-            return;
-        }
-        c.handshakeOver = true;
-        handshakes.finished(c);
-        handshakes.failed(cause, c.describe(), detail);
-    }
-
-    /** Runs a socket handler; if it throws, the connection ends with HANDLER_EXCEPTION and the node carries on. */
-    private void guarded(Conn c, Runnable handler) {
-        try (LogContext lc = LogContext.peer(settings.id().toString(), epochLabel,
-                c.peer != null ? c.peer.toString() : c.remote)) {
-            handler.run();
-        } catch (RuntimeException e) {
-            metrics.handlerExceptions.incrementAndGet();
-            LOG.error("{}: handler for {} threw; closing the connection", settings.id(), c.describe(), e);
-            exit(c, ExitCause.HANDLER_EXCEPTION);
-        }
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable r = t;
-        while (r.getCause() != null && r.getCause() != r) {
-            r = r.getCause();
-        }
-        String m = r.getMessage();
-        return r.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
     /** The node stopped because continuing would have been unsafe. */
