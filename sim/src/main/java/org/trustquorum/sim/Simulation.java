@@ -41,7 +41,6 @@ import org.trustquorum.core.model.RackId;
 import org.trustquorum.core.model.Result;
 import org.trustquorum.core.msg.PeerMsg;
 import org.trustquorum.core.msg.ProxyOp;
-import org.trustquorum.core.msg.ProxyResult;
 import org.trustquorum.core.msg.WireMsg;
 import org.trustquorum.sim.check.AckedPrepareIsDurable;
 import org.trustquorum.sim.check.CommittedImpliesPrepared;
@@ -83,8 +82,6 @@ import org.trustquorum.sim.log.SpecTrace;
 import org.trustquorum.sim.scenario.Entry;
 import org.trustquorum.sim.scenario.FaultMix;
 import org.trustquorum.sim.scenario.Schedule;
-import org.trustquorum.sim.view.CpSnapshot;
-import org.trustquorum.sim.view.NodeSnapshot;
 
 /**
  * One deterministic run: N node engines, a simulated network, the control plane, the schedule's
@@ -166,6 +163,7 @@ public final class Simulation {
     private final SimNode[] nodes;
     private final Map<PeerAddress, SimNode> byAddress = new HashMap<>();
     private final Map<NodeId, SimNode> byId = new HashMap<>();
+    private final EventText text;
     private final Input.PeersChanged peers;
     private final boolean[] bootstrap;
     /** Members of any configuration the control plane decided to commit (removed ones are expunged). */
@@ -256,6 +254,7 @@ public final class Simulation {
             byId.put(id, nodes[i]);
             addresses.add(address);
         }
+        this.text = new EventText(nodes, byId);
         this.peers = new Input.PeersChanged(new TreeSet<>(addresses));
         for (int i : schedule.initialMembers()) {
             bootstrap[i] = true;
@@ -301,7 +300,7 @@ public final class Simulation {
      */
     public Simulation watch(RunWatcher w) {
         this.watcher = w;
-        w.attach(new Probe());
+        w.attach(new SimProbe(nodes, text, new CpState()));
         return this;
     }
 
@@ -399,7 +398,7 @@ public final class Simulation {
     private void start() {
         if (sink != null) {
             sink.event(0, "start", "seed", seed, "nodes", schedule.nodes(), "mutant", mutant.cliName(),
-                    "rack", rackId.toString(), "initial", names(schedule.initialMembers()), "threshold",
+                    "rack", rackId.toString(), "initial", text.names(schedule.initialMembers()), "threshold",
                     schedule.initialThreshold(), "safetyMs", mix.safetyMs());
         }
         for (SimNode n : nodes) {
@@ -554,10 +553,11 @@ public final class Simulation {
                 accepted(n, ((Output.Accepted) outputs.get(0)).incarnation());
                 released--; // the log counts what the accept led to, not the incarnation itself
             }
-            log.record(T_STEP, now, ((long) n.index << 32) | n.life, inputCode(input), inputDetail(input),
+            log.record(T_STEP, now, ((long) n.index << 32) | n.life, text.inputCode(input),
+                    EventText.inputDetail(input),
                     ((long) released << 1) | (persist != null ? 1 : 0));
             if (sink != null) {
-                sink.event(now, "step", "node", n.name, "input", describe(input), "outputs", released, "persist",
+                sink.event(now, "step", "node", n.name, "input", text.describe(input), "outputs", released, "persist",
                         persist != null);
             }
             // Steps that can change the connection table, the tracker or the protocol's peer set get the
@@ -720,8 +720,9 @@ public final class Simulation {
         n.ledger.write(next);
         if (sink != null) {
             sink.event(now, "persist", "node", n.name, "generation", n.ledger.generation(), "configs",
-                    epochs(next.configs().stream().map(Configuration::epoch).toList()), "shares",
-                    epochs(next.shares().stream().map(EpochShare::epoch).toList()), "commits", epochs(next.commits()),
+                    EventText.epochs(next.configs().stream().map(Configuration::epoch).toList()), "shares",
+                    EventText.epochs(next.shares().stream().map(EpochShare::epoch).toList()), "commits",
+                    EventText.epochs(next.commits()),
                     "expunged", next.expunged() == null ? null : next.expunged().epoch().value());
         }
     }
@@ -1011,7 +1012,7 @@ public final class Simulation {
             case WireMsg.ProxyResponse pr -> { }
         }
         if (sink != null) {
-            sink.event(now, "send", msgFields(n, e, msg));
+            sink.event(now, "send", text.msgFields(n, e, msg));
         }
         long ordinal = c.sent[e.side]++;
         if (watcher != null) {
@@ -1160,7 +1161,7 @@ public final class Simulation {
             races.merge(Race.PROXIED_REQUEST_RECEIVED, 1L, Long::sum);
         }
         if (sink != null) {
-            sink.event(now, "recv", msgFields(r.node, r, msg));
+            sink.event(now, "recv", text.msgFields(r.node, r, msg));
         }
         if (watcher != null) {
             watcher.frameDelivered(c.id, dir, a.wireSeq);
@@ -1389,7 +1390,8 @@ public final class Simulation {
         }
         n.pending.put(c.replyId, new SimNode.Pending(c.replyId, c.request, c.origin, now));
         if (sink != null) {
-            sink.event(now, "api-call", "node", n.name, "replyId", c.replyId, "request", describeRequest(c.request));
+            sink.event(now, "api-call", "node", n.name, "replyId", c.replyId, "request",
+                    text.describeRequest(c.request));
         }
         if (c.request instanceof ApiRequest.Proxy) {
             queue.add(new Ev.ProxyDeadline(now + limits.proxyRequestTimeoutMs() + PROXY_DEADLINE_SLACK_MS, n, n.life,
@@ -1432,7 +1434,8 @@ public final class Simulation {
             }
         }
         if (sink != null) {
-            sink.event(now, "reply", "node", n.name, "replyId", r.replyId(), "response", describeResponse(r.response()));
+            sink.event(now, "reply", "node", n.name, "replyId", r.replyId(), "response",
+                    EventText.describeResponse(r.response()));
         }
         switch (p.origin()) {
             case CallOrigin.ControlPlane o -> {
@@ -1455,7 +1458,7 @@ public final class Simulation {
             case CallOrigin.RogueReconfigure rr -> {
                 if (!(r.response() instanceof ApiResponse.Reconfigured rc
                         && rc.result() instanceof Result.Err<?, ?> err && err.error() instanceof NodeError.Unauthorized)) {
-                    throw AuthorizedState.unsignedRequestAccepted(n.name, describeResponse(r.response()));
+                    throw AuthorizedState.unsignedRequestAccepted(n.name, EventText.describeResponse(r.response()));
                 }
             }
             case CallOrigin.ClearSecrets cs -> {
@@ -1581,21 +1584,22 @@ public final class Simulation {
     private void dispatchCpCall(CpCall call) {
         SimNode entry = byId.get(call.proxied() ? call.via() : call.target());
         ControlPlaneReachability.check(entry.name, bootstrap[entry.index], entry.ledger.durable(),
-                () -> describeCpRequest(call.request()));
+                () -> EventText.describeCpRequest(call.request()));
         ApiRequest request;
         try {
             // The same mapping the runtime's control-plane client uses.
             request = CpBridge.toApi(call);
         } catch (IllegalArgumentException e) {
             throw new Violation(ControlPlaneReachability.NAME, "the control plane asked " + entry.name
-                    + " to proxy " + describeCpRequest(call.request()) + " to " + call.target() + ": " + e.getMessage());
+                    + " to proxy " + EventText.describeCpRequest(call.request()) + " to " + call.target() + ": "
+                    + e.getMessage());
         }
         SimNode target = byId.get(call.target());
         count(call.proxied() ? Stat.PROXIED_CP_CALLS : Stat.DIRECT_CP_CALLS);
-        log.record(T_CP_CALL, now, call.callId(), target.index, entry.index, requestCode(request));
+        log.record(T_CP_CALL, now, call.callId(), target.index, entry.index, EventText.requestCode(request));
         if (sink != null) {
             sink.event(now, "cp-call", "callId", call.callId(), "target", target.name, "via",
-                    call.proxied() ? entry.name : null, "request", describeCpRequest(call.request()));
+                    call.proxied() ? entry.name : null, "request", EventText.describeCpRequest(call.request()));
         }
         boolean lost = mix.cpLossPercent() > 0 && net.nextInt(PERCENT) < mix.cpLossPercent();
         boolean requestLost = lost && net.nextBoolean();
@@ -1614,10 +1618,10 @@ public final class Simulation {
             return;
         }
         CpCall call = a.call.call();
-        log.record(T_CP_ANSWER, now, call.callId(), replyCode(a.reply), 0, 0);
+        log.record(T_CP_ANSWER, now, call.callId(), EventText.replyCode(a.reply), 0, 0);
         if (sink != null) {
             sink.event(now, "cp-answer", "callId", call.callId(), "target", byId.get(call.target()).name, "reply",
-                    describeCpReply(a.reply));
+                    EventText.describeCpReply(a.reply));
         }
         if (a.reply instanceof CpReply.Committed c && c.status() == CommitStatus.COMMITTED) {
             Epoch e = switch (call.request()) {
@@ -1886,7 +1890,7 @@ public final class Simulation {
         Result<Epoch, String> res = cp.reconfigure(members, k, now);
         log.record(T_CP_RECONFIGURE, now, res.isOk() ? res.orElseThrow().value() : -1, members.size(), k, 0);
         if (sink != null) {
-            sink.event(now, "cp-reconfigure", "members", names(indices), "threshold", k, "result",
+            sink.event(now, "cp-reconfigure", "members", text.names(indices), "threshold", k, "result",
                     res.isOk() ? "epoch " + res.orElseThrow() : res.errorOrThrow());
         }
         cpAfter();
@@ -2210,286 +2214,26 @@ public final class Simulation {
         }
     }
 
-    // =============================================================================================
-    // Encoding for the digest and the readable log
-
-    private long inputCode(Input in) {
-        return switch (in) {
-            case Input.ApiCall c -> (1L << 56) | requestCode(c.request());
-            case Input.FrameReceived f -> (2L << 56) | ((long) wireCode(f.msg()) << 32) | (wireEpoch(f.msg()) & 0xFFFFFFFFL);
-            case Input.ConnEstablished e -> (3L << 56) | byId.get(e.peer()).index;
-            case Input.ConnExited x -> (4L << 56) | x.cause().ordinal();
-            case Input.FramesFlushed f -> (5L << 56) | f.count();
-            case Input.TimerFired t -> 6L << 56;
-            case Input.PeersChanged p -> 7L << 56;
-            case Input.Shutdown s -> 8L << 56;
-            case Input.Accept a -> 9L << 56;
-        };
-    }
-
-    private static long inputDetail(Input in) {
-        return switch (in) {
-            case Input.ApiCall c -> c.replyId();
-            case Input.FrameReceived f -> f.incarnation();
-            case Input.ConnEstablished e -> e.incarnation();
-            case Input.ConnExited x -> x.incarnation();
-            case Input.FramesFlushed f -> f.incarnation();
-            case Input.TimerFired t -> 0;
-            case Input.PeersChanged p -> p.peers().size();
-            case Input.Shutdown s -> 0;
-            case Input.Accept a -> 0;
-        };
-    }
-
-    private static int requestCode(ApiRequest r) {
-        return switch (r) {
-            case ApiRequest.Reconfigure x -> 1;
-            case ApiRequest.Commit x -> 2;
-            case ApiRequest.PrepareAndCommit x -> 3;
-            case ApiRequest.LoadRackSecret x -> 4;
-            case ApiRequest.Status x -> 5;
-            case ApiRequest.ClearSecrets x -> 6;
-            case ApiRequest.Proxy x -> 7 + 16 * opCode(x.op());
-            case ApiRequest.UpdateNetworkConfig x -> 8;
-            case ApiRequest.Watch x -> 9;
-        };
-    }
-
-    private static int opCode(ProxyOp op) {
-        return switch (op) {
-            case ProxyOp.Commit c -> 1;
-            case ProxyOp.PrepareAndCommit p -> 2;
-            case ProxyOp.Status s -> 3;
-        };
-    }
-
-    private static int wireCode(WireMsg m) {
-        return switch (m) {
-            case WireMsg.Ping p -> 1;
-            case WireMsg.Protocol p -> 10 + switch (p.msg()) {
-                case PeerMsg.Prepare x -> 1;
-                case PeerMsg.PrepareAck x -> 2;
-                case PeerMsg.GetShare x -> 3;
-                case PeerMsg.Share x -> 4;
-                case PeerMsg.CommitAdvance x -> 5;
-                case PeerMsg.Expunged x -> 6;
-            };
-            case WireMsg.NetworkConfig n -> 30;
-            case WireMsg.ProxyRequest r -> 40 + opCode(r.op());
-            case WireMsg.ProxyResponse r -> 50 + switch (r.result()) {
-                case ProxyResult.Commit c -> 1;
-                case ProxyResult.Status s -> 2;
-                case ProxyResult.Failed f -> 3;
-            };
-        };
-    }
-
-    private static long wireEpoch(WireMsg m) {
-        return switch (m) {
-            case WireMsg.Protocol p -> PeerMsg.epochOf(p.msg()).value();
-            case WireMsg.NetworkConfig n -> n.generation();
-            case WireMsg.ProxyRequest r -> r.requestId();
-            case WireMsg.ProxyResponse r -> r.requestId();
-            case WireMsg.Ping p -> 0;
-        };
-    }
-
-    private static int replyCode(CpReply r) {
-        return switch (r) {
-            case CpReply.Reconfigured x -> 1;
-            case CpReply.Committed x -> 2 + x.status().ordinal();
-            case CpReply.StatusReport x -> 4;
-            case CpReply.Refused x -> 5;
-            case CpReply.Unreachable x -> 6;
-            case CpReply.Watched x -> 7;
-        };
-    }
-
-    private String describe(Input in) {
-        return switch (in) {
-            case Input.ApiCall c -> "api-call " + c.replyId() + " " + describeRequest(c.request());
-            case Input.FrameReceived f -> "frame inc " + f.incarnation() + " " + WireMsg.kind(f.msg());
-            case Input.ConnEstablished e -> "established inc " + e.incarnation() + " " + byId.get(e.peer()).name;
-            case Input.ConnExited x -> "exited inc " + x.incarnation() + " " + x.cause();
-            case Input.FramesFlushed f -> "flushed inc " + f.incarnation() + " count " + f.count();
-            case Input.TimerFired t -> "timer";
-            case Input.PeersChanged p -> "peers " + p.peers().size();
-            case Input.Shutdown s -> "shutdown";
-            case Input.Accept a -> "accept";
-        };
-    }
-
-    private String describeRequest(ApiRequest r) {
-        return switch (r) {
-            case ApiRequest.Proxy p -> "Proxy(" + ProxyOp.kind(p.op()) + " to " + byId.get(p.destination()).name + ")";
-            case ApiRequest.Reconfigure x -> "Reconfigure(epoch " + x.request().epoch() + ")";
-            case ApiRequest.Commit x -> "Commit(epoch " + x.epoch() + ")";
-            case ApiRequest.PrepareAndCommit x -> "PrepareAndCommit(epoch " + x.config().epoch() + ")";
-            case ApiRequest.LoadRackSecret x -> "LoadRackSecret(epoch " + x.epoch() + ")";
-            case ApiRequest.Status x -> "Status";
-            case ApiRequest.ClearSecrets x -> "ClearSecrets";
-            case ApiRequest.UpdateNetworkConfig x -> "UpdateNetworkConfig(generation " + x.generation() + ")";
-            case ApiRequest.Watch x -> "Watch(wait " + x.maxWaitMs() + " ms)";
-        };
-    }
-
-    private static String describeCpRequest(CpRequest r) {
-        return switch (r) {
-            case CpRequest.Reconfigure x -> "Reconfigure(epoch " + x.request().epoch() + ")";
-            case CpRequest.Commit x -> "Commit(epoch " + x.epoch() + ")";
-            case CpRequest.PrepareAndCommit x -> "PrepareAndCommit(epoch " + x.config().epoch() + ")";
-            case CpRequest.Status x -> "Status";
-            case CpRequest.Watch x -> "Watch";
-        };
-    }
-
-    private static String describeCpReply(CpReply r) {
-        return switch (r) {
-            case CpReply.Reconfigured x -> "Reconfigured(" + x.outcome() + ")";
-            case CpReply.Committed x -> "Committed(" + x.status() + ")";
-            case CpReply.StatusReport x -> "Status(committed " + x.status().committedEpochs() + ")";
-            case CpReply.Refused x -> "Refused(" + x.error() + ")";
-            case CpReply.Unreachable x -> "Unreachable(" + x.reason() + ")";
-            case CpReply.Watched x -> "Watched(committed " + x.status().committedEpochs() + ")";
-        };
-    }
-
-    private static String describeResponse(Object response) {
-        if (response instanceof ApiResponse r) {
-            return switch (r) {
-                case ApiResponse.StatusReport s -> "StatusReport";
-                case ApiResponse.Watched s -> "Watched";
-                case ApiResponse.SecretLoaded s -> s.result().isOk()
-                        ? (((Optional<?>) s.result().orElseThrow()).isPresent() ? "SecretLoaded" : "Collecting")
-                        : "SecretLoaded(" + s.result().errorOrThrow() + ")";
-                case ApiResponse.Reconfigured x -> x.toString();
-                case ApiResponse.Committed x -> x.toString();
-                case ApiResponse.PreparedAndCommitted x -> x.toString();
-                case ApiResponse.SecretsCleared x -> x.toString();
-                case ApiResponse.Proxied x -> x.toString();
-                case ApiResponse.NetworkConfigUpdated x -> x.toString();
-            };
-        }
-        if (response instanceof Result.Ok<?, ?> ok && ok.value() instanceof ProxyResult.Status) {
-            return "Ok(Status)";
-        }
-        return String.valueOf(response);
-    }
-
-    private Object[] msgFields(SimNode n, SimConn.End e, WireMsg msg) {
-        Object epoch = null;
-        Object requestId = null;
-        String kind = WireMsg.kind(msg);
-        switch (msg) {
-            case WireMsg.Protocol p -> epoch = PeerMsg.epochOf(p.msg()).value();
-            case WireMsg.ProxyRequest r -> requestId = r.requestId();
-            case WireMsg.ProxyResponse r -> requestId = r.requestId();
-            case WireMsg.NetworkConfig c -> epoch = c.generation();
-            case WireMsg.Ping p -> { }
-        }
-        return new Object[] {"node", n.name, "inc", e.inc, "peer", e.peerNode().name, "msg", kind, "epoch", epoch,
-                "requestId", requestId};
-    }
-
-    private List<String> names(List<Integer> indices) {
-        List<String> out = new ArrayList<>();
-        for (int i : indices) {
-            out.add(nodes[i].name);
-        }
-        return out;
-    }
-
-    // =============================================================================================
-    // State for watchers (read only)
-
-    private String nameOf(NodeId id) {
-        SimNode n = id == null ? null : byId.get(id);
-        return n != null ? n.name : String.valueOf(id);
-    }
-
-    private List<String> namesOf(List<NodeId> ids) {
-        List<String> out = new ArrayList<>(ids.size());
-        for (NodeId id : ids) {
-            out.add(nameOf(id));
-        }
-        return out;
-    }
-
-    /** What {@link #watch} hands out: snapshots of the nodes and the control plane as they are now. */
-    private final class Probe implements RunProbe {
+    /** The control plane's current state, for {@link SimProbe} (read only). */
+    private final class CpState implements SimProbe.CpView {
         @Override
-        public int nodes() {
-            return nodes.length;
+        public boolean cpUp() {
+            return cpUp;
         }
 
         @Override
-        public NodeSnapshot node(int index) {
-            SimNode n = nodes[index];
-            PersistentState d = n.ledger.durable();
-            List<NodeSnapshot.ConfigView> configs = new ArrayList<>();
-            for (Configuration c : d.configs()) {
-                configs.add(new NodeSnapshot.ConfigView(c.epoch().value(), nameOf(c.coordinator()),
-                        namesOf(c.memberIds()), c.threshold().value()));
-            }
-            List<Long> shares = epochs(d.shares().stream().map(EpochShare::epoch).toList());
-            List<Long> commits = epochs(d.commits());
-            Long expunged = d.expunged() == null ? null : d.expunged().epoch().value();
-            String expungedBy = d.expunged() == null ? null : nameOf(d.expunged().from());
-            if (!n.up) {
-                return new NodeSnapshot(n.name, false, n.life, n.ledger.generation(), configs, shares, commits,
-                        expunged, expungedBy, List.of(), List.of(), List.of(), null, 0, List.of(), List.of(),
-                        List.of());
-            }
-            NodeEngine eng = n.engine;
-            var table = eng.connections().table();
-            List<NodeSnapshot.ConnView> conns = new ArrayList<>();
-            for (SimConn.End e : n.ends.values()) {
-                String state = e.closedByEngine ? "CLOSED" : table.state(e.inc).map(Enum::name).orElse("GONE");
-                conns.add(new NodeSnapshot.ConnView(e.inc, e.peerNode().name, state));
-            }
-            conns.sort(java.util.Comparator.comparingLong(NodeSnapshot.ConnView::inc));
-            var cs = eng.protocol().coordinatorStatus();
-            NodeSnapshot.CoordView coord = cs == null ? null
-                    : new NodeSnapshot.CoordView(cs.epoch().value(), cs.phase().name(), namesOf(cs.acked()));
-            List<NodeSnapshot.TrackedView> tracked = new ArrayList<>();
-            for (var r : eng.connections().tracker().inFlight()) {
-                tracked.add(new NodeSnapshot.TrackedView(r.requestId(), r.replyId(), nameOf(r.destination()),
-                        r.incarnation(), ProxyOp.kind(r.op()), r.deadlineMs()));
-            }
-            List<NodeSnapshot.CallView> calls = new ArrayList<>();
-            for (SimNode.Pending p : n.pending.values()) {
-                calls.add(new NodeSnapshot.CallView(p.replyId(), describeRequest(p.request()), p.issuedAt()));
-            }
-            return new NodeSnapshot(n.name, true, n.life, n.ledger.generation(), configs, shares, commits, expunged,
-                    expungedBy, namesOf(eng.connections().connectedPeers()), namesOf(eng.status().connectedPeers()),
-                    conns, coord,
-                    eng.protocol().computingShareFor().value(), epochs(eng.protocol().loadedEpochs()), tracked,
-                    calls);
+        public ControlPlane cp() {
+            return cp;
         }
 
         @Override
-        public CpSnapshot controlPlane() {
-            CpLedger ledger = cpUp ? null : cpDurable;
-            if (!cpUp && ledger == null) {
-                return CpSnapshot.notStarted();
-            }
-            Configuration latest = cpUp ? cp.latestCommitted() : ledger.latestCommitted();
-            CpLedger.Attempt a = cpUp ? cp.attempt() : ledger.attempt();
-            List<NodeId> removed = cpUp ? cp.removed() : ledger.removed();
-            CpSnapshot.AttemptView attempt = a == null ? null
-                    : new CpSnapshot.AttemptView(a.epoch().value(), nameOf(a.coordinator()), namesOf(a.members()),
-                            a.threshold(), a.commitDecided(), namesOf(a.acked()), namesOf(a.confirmed()));
-            return new CpSnapshot(cpUp, cpLife, latest == null ? 0 : latest.epoch().value(),
-                    latest == null ? List.of() : namesOf(latest.memberIds()), attempt, cpUp ? cp.inFlightCalls() : 0,
-                    namesOf(removed));
+        public CpLedger cpDurable() {
+            return cpDurable;
         }
-    }
 
-    private static List<Long> epochs(List<Epoch> es) {
-        List<Long> out = new ArrayList<>(es.size());
-        for (Epoch e : es) {
-            out.add(e.value());
+        @Override
+        public int cpLife() {
+            return cpLife;
         }
-        return out;
     }
 }
