@@ -209,16 +209,16 @@ public final class Simulation {
     /** The run stops with {@code event-bound} after this many events ({@link #withEventLimit}). */
     private long eventLimit = MAX_EVENTS;
     private SpecTrace specTrace;
+    /** Derives spec actions from what a step changed; set with {@link #specTrace}. */
+    private SpecActions specActions;
     /** A tool watching the run (timeline, step debugger), or null. */
     private RunWatcher watcher;
     /** Spec trace only: what the node looked like before the step being handled. */
-    private SpecBefore specBefore;
+    private SpecActions.Before specBefore;
     /** The input of the step whose outputs are being released. */
     private Input currentInput;
     /** The connection whose acceptor is being stepped with {@link Input.Accept}, or null. */
     private SimConn acceptingConn;
-
-    private record SpecBefore(PersistentState durable, Epoch computing, List<NodeId> acked, int ackFrom) {}
 
     // per step
     private boolean structural;
@@ -291,6 +291,7 @@ public final class Simulation {
      */
     public Simulation withSpecTrace(SpecTrace trace) {
         this.specTrace = trace;
+        this.specActions = new SpecActions(trace, byId, () -> now);
         return this;
     }
 
@@ -501,7 +502,7 @@ public final class Simulation {
             recorder.step(n.index, now, in);
         }
         if (specTrace != null && !(in instanceof Input.Accept)) {
-            specBefore = specBeforeStep(n, in);
+            specBefore = specActions.before(n, in);
         }
         NodeIo io = n.io;
         int life = n.life;
@@ -534,7 +535,7 @@ public final class Simulation {
         private Input in;
         /** REPLY_BEFORE_PERSIST only: outputs still to release before the step's spec events, which show this. */
         private int unreleased;
-        private SpecBefore specAfterRelease;
+        private SpecActions.Before specAfterRelease;
         private PersistentState specPersisted;
 
         NodeIo(SimNode n) {
@@ -568,7 +569,7 @@ public final class Simulation {
                     || input instanceof Input.ApiCall call && call.request() instanceof ApiRequest.Proxy;
             closedThisStep.clear();
             currentInput = input;
-            SpecBefore before = specBefore;
+            SpecActions.Before before = specBefore;
             specBefore = null;
             Entry.CrashPoint armed = persist != null ? n.armedCrash : null;
             boolean crashing = armed == Entry.CrashPoint.AFTER_PERSIST || armed == Entry.CrashPoint.TORN_PERSIST;
@@ -586,7 +587,9 @@ public final class Simulation {
                 specPersisted = shown;
             } else {
                 // The spec events go first, so a trace ends with the step that broke a check.
-                specProtocolEvents(n, input, before, shown);
+                if (before != null) { // null without a spec trace
+                    specActions.protocolEvents(n, input, before, shown);
+                }
             }
         }
 
@@ -631,7 +634,9 @@ public final class Simulation {
                 }
             }
             if (unreleased > 0 && --unreleased == 0) {
-                specProtocolEvents(n, in, specAfterRelease, specPersisted);
+                if (specAfterRelease != null) { // null without a spec trace
+                    specActions.protocolEvents(n, in, specAfterRelease, specPersisted);
+                }
                 specAfterRelease = null;
             }
         }
@@ -1430,7 +1435,7 @@ public final class Simulation {
         if (p.request() instanceof ApiRequest.Proxy proxy) {
             structural = true; // the tracker changed
             if (specTrace != null) {
-                specProxyOutcome(n, proxy, r);
+                specActions.proxyOutcome(n, proxy, r, currentInput);
             }
         }
         if (sink != null) {
@@ -2092,126 +2097,11 @@ public final class Simulation {
     }
 
     // =============================================================================================
-    // The spec trace (tla-traces/README.md): spec actions derived from what each step changed
+    // The spec trace (tla-traces/README.md); what each step changed is derived in SpecActions
 
     private void spec(String kind, int node, int peer, long epoch, long inc, long req, int k, List<Integer> members,
             String reason) {
         specTrace.event(now, kind, node, peer, epoch, inc, req, k, members, reason);
-    }
-
-    private SpecBefore specBeforeStep(SimNode n, Input in) {
-        List<NodeId> acked = null;
-        int ackFrom = 0;
-        if (in instanceof Input.FrameReceived f && f.msg() instanceof WireMsg.Protocol pm
-                && pm.msg() instanceof PeerMsg.PrepareAck) {
-            var cs = n.engine.protocol().coordinatorStatus();
-            acked = cs == null ? List.of() : cs.acked();
-            SimConn.End e = n.ends.get(f.incarnation());
-            ackFrom = e == null ? 0 : e.peerNode().index + 1;
-        }
-        return new SpecBefore(n.ledger.durable(), n.engine.protocol().computingShareFor(), acked, ackFrom);
-    }
-
-    /**
-     * The spec actions one step performed, in the order the spec needs them. {@code persisted} is
-     * the state the step makes durable (null if none).
-     */
-    private void specProtocolEvents(SimNode n, Input in, SpecBefore b, PersistentState persisted) {
-        if (b == null) {
-            return;
-        }
-        PersistentState s0 = b.durable();
-        PersistentState s1 = persisted != null ? persisted : s0;
-        int me = n.index + 1;
-        boolean prepareFrame = in instanceof Input.FrameReceived f && f.msg() instanceof WireMsg.Protocol pm
-                && pm.msg() instanceof PeerMsg.Prepare;
-        if (s1 != s0) {
-            for (EpochShare sh : s1.shares()) {
-                Epoch e = sh.epoch();
-                if (s0.share(e).isPresent()) {
-                    continue;
-                }
-                Configuration c = s1.config(e).orElse(null);
-                if (c == null) {
-                    continue;
-                }
-                if (c.coordinator().equals(n.id) && s0.config(e).isEmpty()) {
-                    List<Integer> members = new ArrayList<>();
-                    for (NodeId m : c.memberIds()) {
-                        members.add(byId.get(m).index + 1);
-                    }
-                    spec("Reconfigure", me, 0, e.value(), 0, 0, c.threshold().value(), members, null);
-                } else if (prepareFrame) {
-                    spec("Prepare", me, byId.get(c.coordinator()).index + 1, e.value(), 0, 0, 0, null, null);
-                }
-            }
-            for (Epoch e : s1.commits()) {
-                if (s0.isCommitted(e)) {
-                    continue;
-                }
-                boolean computed = b.computing().equals(e) && s0.share(e).isEmpty() && !prepareFrame;
-                spec(computed ? "ComputeShare" : "Commit", me, 0, e.value(), 0, 0, 0, null, null);
-            }
-        }
-        Epoch computing = n.up && n.engine != null ? n.engine.protocol().computingShareFor() : Epoch.NONE;
-        if (!computing.isNone() && !computing.equals(b.computing())) {
-            spec("PrepareAndCommit", me, 0, computing.value(), 0, 0, 0, null, null);
-        }
-        if (s1.isExpunged() && !s0.isExpunged()) {
-            spec("Expunge", me, 0, s1.expunged().epoch().value(), 0, 0, 0, null, null);
-        }
-        if (b.acked() != null && n.engine != null) {
-            var cs = n.engine.protocol().coordinatorStatus();
-            if (cs != null && in instanceof Input.FrameReceived f && f.msg() instanceof WireMsg.Protocol pm
-                    && pm.msg() instanceof PeerMsg.PrepareAck ack && cs.epoch().equals(ack.epoch())
-                    && cs.acked().size() > b.acked().size() && b.ackFrom() != 0) {
-                spec("Ack", me, b.ackFrom(), ack.epoch().value(), 0, 0, 0, null, null);
-            }
-        }
-        boolean loadStep = in instanceof Input.ApiCall call && call.request() instanceof ApiRequest.LoadRackSecret
-                || in instanceof Input.FrameReceived f2 && f2.msg() instanceof WireMsg.Protocol pm2
-                        && pm2.msg() instanceof PeerMsg.Share;
-        if (loadStep && n.engine != null) {
-            Epoch latest = s1.latestCommittedEpoch();
-            if (!latest.isNone() && !n.exportedLoads.contains(latest)
-                    && n.engine.protocol().loadedEpochs().contains(latest)) {
-                n.exportedLoads.add(latest);
-                TreeSet<Integer> from = new TreeSet<>(n.shareSenders.getOrDefault(latest, new TreeSet<>()));
-                if (s1.share(latest).isPresent()) {
-                    from.add(me);
-                }
-                spec("LoadSecret", me, 0, latest.value(), 0, 0, 0, new ArrayList<>(from), null);
-            }
-        }
-    }
-
-    /** The spec's view of a proxy call's reply: at the call (refusals) or later (completions). */
-    private void specProxyOutcome(SimNode n, ApiRequest.Proxy proxy, Output.Reply r) {
-        Result<?, ?> outcome = ReplyAdapter.proxyOutcome(r.response());
-        boolean atCall = currentInput instanceof Input.ApiCall call && call.replyId() == r.replyId();
-        int me = n.index + 1;
-        int dest = byId.get(proxy.destination()).index + 1;
-        switch (outcome) {
-            case Result.Ok<?, ?> ok -> spec("ProxyRespond", me, 0, 0, 0, r.replyId(), 0, null, null);
-            case Result.Err<?, ?> err -> {
-                switch ((org.trustquorum.core.engine.ProxyError) err.error()) {
-                    case org.trustquorum.core.engine.ProxyError.Inner i ->
-                            spec("ProxyRespond", me, 0, 0, 0, r.replyId(), 0, null, null);
-                    case org.trustquorum.core.engine.ProxyError.Disconnected d -> {
-                        if (atCall) {
-                            spec("ProxySend", me, dest, 0, 0, r.replyId(), 0, null, null);
-                        }
-                    }
-                    case org.trustquorum.core.engine.ProxyError.Busy bz ->
-                            spec("ProxyBusy", me, dest, 0, 0, r.replyId(), 0, null, null);
-                    case org.trustquorum.core.engine.ProxyError.Timeout t ->
-                            spec("ProxyFail", me, 0, 0, 0, r.replyId(), 0, null, "timeout");
-                    case org.trustquorum.core.engine.ProxyError.InvalidResponse i ->
-                            spec("ProxyFail", me, 0, 0, 0, r.replyId(), 0, null, "invalid");
-                    case org.trustquorum.core.engine.ProxyError.Shutdown sd -> { }
-                }
-            }
-        }
     }
 
     /** The control plane's current state, for {@link SimProbe} (read only). */
