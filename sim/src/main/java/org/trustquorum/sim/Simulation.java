@@ -358,39 +358,13 @@ public final class Simulation {
                 sink.event(now, "violation", "check", check, "message", message);
             }
         }
-        finalStats();
+        Configuration latest = cp != null ? cp.latestCommitted() : cpDurable == null ? null : cpDurable.latestCommitted();
+        FinalStats.record(stats, latest, nodes, byId, netConfigGeneration);
         return new RunResult(seed, check, message, now, events, log.digestHex(), races, stats, now);
     }
 
     private void count(Stat s) {
         stats.merge(s, 1L, Long::sum);
-    }
-
-    private void finalStats() {
-        Configuration latest = cp != null ? cp.latestCommitted() : cpDurable == null ? null : cpDurable.latestCommitted();
-        if (latest != null) {
-            stats.put(Stat.FINAL_EPOCH, latest.epoch().value());
-            long mask = 0;
-            for (NodeId m : latest.memberIds()) {
-                mask |= 1L << byId.get(m).index;
-            }
-            stats.put(Stat.FINAL_MEMBERS, mask);
-        }
-        long expunged = 0;
-        for (SimNode n : nodes) {
-            if (n.ledger.durable().isExpunged()) {
-                expunged++;
-            }
-        }
-        stats.put(Stat.EXPUNGED_NODES, expunged);
-        long current = 0;
-        for (SimNode n : nodes) {
-            var stored = n.ledger.durable().networkConfig();
-            if (netConfigGeneration > 0 && stored != null && stored.generation() == netConfigGeneration) {
-                current++;
-            }
-        }
-        stats.put(Stat.NETWORK_CONFIG_CURRENT, current);
     }
 
     // =============================================================================================
@@ -2012,7 +1986,7 @@ public final class Simulation {
     }
 
     private void onLivenessPoll() {
-        String unmet = livenessUnmet();
+        String unmet = Convergence.unmet(cpUp, cp, nodes, byId);
         if (unmet == null) {
             finished = true;
             return;
@@ -2033,67 +2007,6 @@ public final class Simulation {
             }
         }
         queue.add(new Ev.LivenessPoll(now + LIVENESS_POLL_MS));
-    }
-
-    /** Null when converged, else the first condition not met. */
-    private String livenessUnmet() {
-        if (!cpUp) {
-            return "the control plane is down";
-        }
-        Configuration latest = cp.latestCommitted();
-        if (latest == null) {
-            return "nothing was ever committed (the control plane is at epoch "
-                    + (cp.attempt() == null ? "none" : cp.attempt().epoch()) + ")";
-        }
-        if (!cp.idle()) {
-            return "the control plane is still working on epoch " + cp.attempt().epoch() + " (confirmed by "
-                    + cp.attempt().confirmed().size() + " of " + cp.attempt().members().size() + ")";
-        }
-        Epoch e = latest.epoch();
-        for (NodeId m : latest.memberIds()) {
-            SimNode n = byId.get(m);
-            if (!n.ledger.durable().isCommitted(e)) {
-                return n.name + " has not committed epoch " + e;
-            }
-        }
-        for (NodeId m : latest.memberIds()) {
-            SimNode n = byId.get(m);
-            if (!n.verifiedEpoch.equals(e)) {
-                return n.name + " has not loaded the rack secret of epoch " + e;
-            }
-        }
-        for (SimNode n : nodes) {
-            if (!n.up) {
-                return n.name + " is down";
-            }
-            if (n.engine.connections().tracker().size() > 0) {
-                return n.name + " has " + n.engine.connections().tracker().size() + " proxied requests in flight";
-            }
-            for (SimNode.Pending p : n.pending.values()) {
-                if (p.request() instanceof ApiRequest.Proxy) {
-                    return n.name + " has not answered proxy call " + p.replyId();
-                }
-            }
-            int connected = n.engine.connections().connectedPeers().size();
-            if (connected != nodes.length - 1) {
-                return n.name + " is connected to " + connected + " of " + (nodes.length - 1) + " peers";
-            }
-            NoAlarms.check(n.name, n.engine.alarms());
-        }
-        checkNetworkModel();
-        return null;
-    }
-
-    /**
-     * The simulator's own promise, checked at the end of a run: every incarnation of a live node
-     * whose connection has ended has its exit on the way (exactly one per end).
-     */
-    private void checkNetworkModel() {
-        for (SimNode n : nodes) {
-            for (SimConn.End e : n.ends.values()) {
-                NetworkModel.exitScheduled(n.name, e.inc, e.conn.terminated, e.exitScheduled);
-            }
-        }
     }
 
     // =============================================================================================
