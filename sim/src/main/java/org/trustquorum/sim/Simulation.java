@@ -169,9 +169,8 @@ public final class Simulation {
     /** Members of any configuration the control plane decided to commit (removed ones are expunged). */
     private final boolean[] everCommittedMember;
     private Configuration lastSeenCommitted;
-    private final long[][] blockedUntil;
-    private final long[][] stallUntil;
-    private final long[] freezeUntil;
+    private final LinkFaults links;
+    private final NetDelays delays;
     private final long lossExitBoundMs;
     private final OneConfigPerEpoch oneConfigPerEpoch = new OneConfigPerEpoch();
     private final SecretOracle oracle = new SecretOracle();
@@ -238,13 +237,12 @@ public final class Simulation {
         this.limits = mix.engineLimits();
         this.sink = sink;
         this.net = Streams.stream(seed, Streams.NETWORK);
+        this.delays = new NetDelays(net, mix);
         int n = schedule.nodes();
         this.nodes = new SimNode[n];
         this.bootstrap = new boolean[n];
         this.everCommittedMember = new boolean[n];
-        this.blockedUntil = new long[n][n];
-        this.stallUntil = new long[n][n];
-        this.freezeUntil = new long[n];
+        this.links = new LinkFaults(n);
         List<PeerAddress> addresses = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             NodeId id = nodeId(i);
@@ -764,34 +762,8 @@ public final class Simulation {
     // =============================================================================================
     // Network
 
-    private int netDelay() {
-        return 1 + net.nextInt(mix.netDelayMaxMs());
-    }
-
-    private long exitDelay() {
-        if (mix.slowExitPercent() > 0 && net.nextInt(100) < mix.slowExitPercent()) {
-            return net.nextInt(mix.slowExitMaxMs() + 1);
-        }
-        return net.nextInt(mix.exitDelayMaxMs() + 1);
-    }
-
-    private long establishDelay() {
-        if (mix.establishSlowPercent() > 0 && net.nextInt(100) < mix.establishSlowPercent()) {
-            return net.nextInt(mix.establishSlowMaxMs() + 1);
-        }
-        return net.nextInt((int) ESTABLISH_DELAY_MAX_MS + 1);
-    }
-
-    private long handshakeDelay() {
-        if (mix.slowHandshakePercent() > 0 && net.nextInt(100) < mix.slowHandshakePercent()) {
-            return FaultMix.SLOW_HANDSHAKE_MIN_MS
-                    + net.nextLong(FaultMix.SLOW_HANDSHAKE_MAX_MS - FaultMix.SLOW_HANDSHAKE_MIN_MS + 1);
-        }
-        return 1 + net.nextInt(mix.handshakeDelayMaxMs());
-    }
-
     private boolean blocked(SimNode from, SimNode to) {
-        return now < blockedUntil[from.index][to.index];
+        return links.blocked(from.index, to.index, now);
     }
 
     private boolean blockedEither(SimNode a, SimNode b) {
@@ -819,7 +791,7 @@ public final class Simulation {
             scheduleExit(e, now + 1 + net.nextInt(mix.dialFailDelayMaxMs()), ExitCause.DIAL_FAILED);
             return;
         }
-        queue.add(new Ev.Accept(now + netDelay(), c));
+        queue.add(new Ev.Accept(now + delays.netDelay(), c));
     }
 
     private void onAccept(SimConn c) {
@@ -847,7 +819,7 @@ public final class Simulation {
             finishStep(t, s);
         }
         if (!c.terminated) {
-            queue.add(new Ev.Handshake(now + handshakeDelay(), c));
+            queue.add(new Ev.Handshake(now + delays.handshakeDelay(), c));
         }
     }
 
@@ -875,7 +847,7 @@ public final class Simulation {
         }
         c.handshakeDone = true;
         for (SimConn.End e : c.ends) {
-            long at = Math.max(now + establishDelay(), e.lastEventAt);
+            long at = Math.max(now + delays.establishDelay(), e.lastEventAt);
             e.lastEventAt = at;
             queue.add(new Ev.Establish(at, e));
         }
@@ -1018,7 +990,7 @@ public final class Simulation {
     /** Until when frames of direction {@code dir} stay in the sender's queue (stall or freeze). */
     private long heldUntil(SimConn c, int dir) {
         int from = c.nodes[dir].index;
-        return Math.max(stallUntil[from][c.nodes[1 - dir].index], freezeUntil[from]);
+        return links.heldUntil(from, c.nodes[1 - dir].index);
     }
 
     private void onFlush(Ev.Flush f) {
@@ -1049,7 +1021,7 @@ public final class Simulation {
         int count = c.queue[dir].size();
         WireMsg m;
         while ((m = c.queue[dir].poll()) != null) {
-            long at = Math.max(now + netDelay(), r.lastEventAt);
+            long at = Math.max(now + delays.netDelay(), r.lastEventAt);
             r.lastEventAt = at;
             queue.add(new Ev.Arrive(at, c, dir, m, c.wireSeq[dir]++));
         }
@@ -1082,12 +1054,12 @@ public final class Simulation {
             lose(s, a.msg, a.wireSeq, 1, RunWatcher.Loss.RECEIVER_CLOSED);
             return;
         }
-        if (!c.held[a.dir].isEmpty() || now < blockedUntil[s.node.index][r.node.index]) {
+        if (!c.held[a.dir].isEmpty() || now < links.blockedUntil(s.node.index, r.node.index)) {
             // One-way partition: the frame is held (TCP keeps retransmitting) until it heals, behind
             // any frame held before it; if the receiver gives up on the connection first
             // (inactivity), the held frames are lost with it.
             c.held[a.dir].add(a);
-            scheduleRelease(c, a.dir, Math.max(now, blockedUntil[s.node.index][r.node.index]));
+            scheduleRelease(c, a.dir, Math.max(now, links.blockedUntil(s.node.index, r.node.index)));
             return;
         }
         deliver(c, a);
@@ -1105,7 +1077,7 @@ public final class Simulation {
         }
         SimConn.End s = c.ends[dir];
         SimConn.End r = c.ends[1 - dir];
-        long until = blockedUntil[s.node.index][r.node.index];
+        long until = links.blockedUntil(s.node.index, r.node.index);
         if (now < until) {
             scheduleRelease(c, dir, until);
             return;
@@ -1215,7 +1187,7 @@ public final class Simulation {
         scheduleExit(e, now + net.nextInt((int) CLOSE_EXIT_DELAY_MAX_MS + 1), close.cause());
         SimConn.End other = e.other();
         if (other != null && other.alive()) {
-            scheduleExit(other, now + exitDelay(), ExitCause.CLEAN_CLOSE);
+            scheduleExit(other, now + delays.exitDelay(), ExitCause.CLEAN_CLOSE);
         }
     }
 
@@ -1236,7 +1208,7 @@ public final class Simulation {
                 c.queue[side].clear();
                 lose(e, first, c.wireSeq[side], count, RunWatcher.Loss.ABORTED);
             }
-            scheduleExit(e, now + exitDelay(), side == SimConn.DIALER ? dialerCause : acceptorCause);
+            scheduleExit(e, now + delays.exitDelay(), side == SimConn.DIALER ? dialerCause : acceptorCause);
         }
     }
 
@@ -1283,7 +1255,7 @@ public final class Simulation {
             SimConn.End r = c.ends[1 - dir];
             WireMsg m;
             while ((m = c.queue[dir].poll()) != null) {
-                long at = Math.max(now + netDelay(), r.lastEventAt);
+                long at = Math.max(now + delays.netDelay(), r.lastEventAt);
                 r.lastEventAt = at;
                 queue.add(new Ev.Arrive(at, c, dir, m, c.wireSeq[dir]++));
             }
@@ -1327,7 +1299,7 @@ public final class Simulation {
             c.dirDead[1 - e.side] = true;
             SimConn.End other = e.other();
             if (other != null && other.alive()) {
-                scheduleExit(other, now + exitDelay(), ExitCause.IO_ERROR);
+                scheduleExit(other, now + delays.exitDelay(), ExitCause.IO_ERROR);
             }
         }
         n.ends.clear();
@@ -1774,13 +1746,13 @@ public final class Simulation {
                 SimNode x = nodeAt(st.from());
                 SimNode y = nodes[st.to()];
                 if (x != null && x != y) {
-                    stallUntil[x.index][y.index] = Math.max(stallUntil[x.index][y.index], now + st.durationMs());
+                    links.stall(x.index, y.index, now + st.durationMs());
                 }
             }
             case Entry.Freeze fr -> {
                 SimNode x = nodeAt(fr.node());
                 if (x != null) {
-                    freezeUntil[x.index] = Math.max(freezeUntil[x.index], now + fr.durationMs());
+                    links.freeze(x.index, now + fr.durationMs());
                 }
             }
         }
@@ -1826,7 +1798,7 @@ public final class Simulation {
     }
 
     private void block(SimNode from, SimNode to, long durationMs) {
-        blockedUntil[from.index][to.index] = Math.max(blockedUntil[from.index][to.index], now + durationMs);
+        links.block(from.index, to.index, now + durationMs);
     }
 
     private void handlerException(SimNode n, SimNode peer) {
@@ -1950,13 +1922,7 @@ public final class Simulation {
         if (sink != null) {
             sink.event(now, "heal");
         }
-        for (long[] row : blockedUntil) {
-            Arrays.fill(row, 0);
-        }
-        for (long[] row : stallUntil) {
-            Arrays.fill(row, 0);
-        }
-        Arrays.fill(freezeUntil, 0);
+        links.heal();
         for (SimNode n : nodes) {
             n.armedCrash = null;
             n.verifiedEpoch = Epoch.NONE; // every member must load the secret again after the heal
