@@ -8,18 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.trustquorum.core.Mutation;
-import org.trustquorum.core.api.CommitStatus;
 import org.trustquorum.core.api.NodeError;
 import org.trustquorum.core.auth.ControlPlaneKey;
 import org.trustquorum.core.controlplane.ControlPlane;
 import org.trustquorum.core.controlplane.CpBridge;
-import org.trustquorum.core.controlplane.CpCall;
-import org.trustquorum.core.controlplane.CpLedger;
 import org.trustquorum.core.controlplane.CpReply;
-import org.trustquorum.core.controlplane.CpRequest;
 import org.trustquorum.core.crypto.RackSecret;
 import org.trustquorum.core.engine.ApiRequest;
 import org.trustquorum.core.engine.ApiResponse;
@@ -44,7 +39,6 @@ import org.trustquorum.core.msg.ProxyOp;
 import org.trustquorum.core.msg.WireMsg;
 import org.trustquorum.sim.check.AckedPrepareIsDurable;
 import org.trustquorum.sim.check.CommittedImpliesPrepared;
-import org.trustquorum.sim.check.ConfirmedCommitIsDurable;
 import org.trustquorum.sim.check.ConnectionViewMatches;
 import org.trustquorum.sim.check.ControlPlaneReachability;
 import org.trustquorum.sim.check.EngineException;
@@ -138,10 +132,10 @@ public final class Simulation {
     private static final int T_LOST = 3;
     private static final int T_CRASH = 4;
     private static final int T_RESTART = 5;
-    private static final int T_CP_CALL = 6;
-    private static final int T_CP_ANSWER = 7;
-    private static final int T_CP_CRASH = 8;
-    private static final int T_CP_RESTART = 9;
+    static final int T_CP_CALL = 6;
+    static final int T_CP_ANSWER = 7;
+    static final int T_CP_CRASH = 8;
+    static final int T_CP_RESTART = 9;
     private static final int T_ENTRY = 10;
     private static final int T_HEAL = 11;
     private static final int T_TERMINATE = 12;
@@ -167,8 +161,6 @@ public final class Simulation {
     private final Input.PeersChanged peers;
     private final boolean[] bootstrap;
     /** Members of any configuration the control plane decided to commit (removed ones are expunged). */
-    private final boolean[] everCommittedMember;
-    private Configuration lastSeenCommitted;
     private final LinkFaults links;
     private final NetDelays delays;
     private final long lossExitBoundMs;
@@ -192,17 +184,12 @@ public final class Simulation {
     /** The control plane's signing key; every node trusts its public half. */
     private final ControlPlaneKey cpKey;
     /** Every configuration the control plane decided to commit, by epoch (what may expunge a node). */
-    private final Map<Epoch, Configuration> cpDecided = new TreeMap<>();
     /** The hostile certificate holders of the run, or null. */
     private final Adversary adversary;
     private long forgedFrames;
     private long refusedFrames;
-    private ControlPlane cp;
-    private boolean cpUp;
-    private int cpLife;
-    private CpLedger cpDurable;
-    private long cpTimerAt = Long.MAX_VALUE;
-    private long cpTimerToken;
+    /** The control plane, its crashes and restarts, and the calls it makes. */
+    private final CpHost cpHost;
 
     private EngineCallRecorder recorder;
     /** The run stops with {@code event-bound} after this many events ({@link #withEventLimit}). */
@@ -241,7 +228,6 @@ public final class Simulation {
         int n = schedule.nodes();
         this.nodes = new SimNode[n];
         this.bootstrap = new boolean[n];
-        this.everCommittedMember = new boolean[n];
         this.links = new LinkFaults(n);
         List<PeerAddress> addresses = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -259,6 +245,8 @@ public final class Simulation {
         }
         this.rackId = RackId.random(Streams.stream(seed, Streams.RACK));
         this.cpKey = controlPlaneKey(seed);
+        this.cpHost = new CpHost(new CpHost.Wiring(log, queue, sink, mix, net, byId, bootstrap, cpKey, seed, stats),
+                new CpHostContext());
         this.adversary = Adversary.of(spec, rackId);
         this.lossExitBoundMs = limits.inactivityTimeoutMs() + Math.max(mix.exitDelayMaxMs(), mix.slowExitMaxMs())
                 + mix.netDelayMaxMs() + mix.establishSlowMaxMs() + LOSS_EXIT_MARGIN_MS;
@@ -299,7 +287,7 @@ public final class Simulation {
      */
     public Simulation watch(RunWatcher w) {
         this.watcher = w;
-        w.attach(new SimProbe(nodes, text, new CpState()));
+        w.attach(new SimProbe(nodes, text, cpHost));
         return this;
     }
 
@@ -356,7 +344,7 @@ public final class Simulation {
                 sink.event(now, "violation", "check", check, "message", message);
             }
         }
-        Configuration latest = cp != null ? cp.latestCommitted() : cpDurable == null ? null : cpDurable.latestCommitted();
+        Configuration latest = cpHost.finalCommitted();
         FinalStats.record(stats, latest, nodes, byId, netConfigGeneration);
         return new RunResult(seed, check, message, now, events, log.digestHex(), races, stats, now);
     }
@@ -381,12 +369,11 @@ public final class Simulation {
         for (int i : schedule.initialMembers()) {
             bootIds.add(nodes[i].id);
         }
-        cp = new ControlPlane(rackId, bootIds, cpKey, Streams.stream(seed, Streams.CONTROL_PLANE, 0, 0));
-        cpUp = true;
-        Result<Epoch, String> first = cp.reconfigure(bootIds, schedule.initialThreshold(), now);
+        cpHost.boot(new ControlPlane(rackId, bootIds, cpKey, Streams.stream(seed, Streams.CONTROL_PLANE, 0, 0)));
+        Result<Epoch, String> first = cpHost.cp().reconfigure(bootIds, schedule.initialThreshold(), now);
         log.record(T_CP_RECONFIGURE, now, first.isOk() ? first.orElseThrow().value() : -1, bootIds.size(),
                 schedule.initialThreshold(), 0);
-        cpAfter();
+        cpHost.after();
         for (Entry e : schedule.entries()) {
             queue.add(new Ev.ScheduleEntry(e.atMs(), e));
         }
@@ -408,8 +395,8 @@ public final class Simulation {
             case Ev.Arrive a -> onArrive(a);
             case Ev.Release r -> onRelease(r);
             case Ev.ApiCall c -> onApiCall(c);
-            case Ev.CpAnswer a -> onCpAnswer(a);
-            case Ev.CpTimer t -> onCpTimer(t);
+            case Ev.CpAnswer a -> cpHost.onAnswer(a);
+            case Ev.CpTimer t -> cpHost.onTimer(t);
             case Ev.ScheduleEntry s -> onEntry(s.entry);
             case Ev.Restart r -> {
                 if (!r.node.up && r.node.life == r.life) {
@@ -417,8 +404,8 @@ public final class Simulation {
                 }
             }
             case Ev.CpRestart r -> {
-                if (!cpUp && r.cpLife == cpLife) {
-                    restartCp();
+                if (!cpHost.cpUp() && r.cpLife == cpHost.cpLife()) {
+                    cpHost.restart();
                 }
             }
             case Ev.CrashFallback c -> {
@@ -692,7 +679,7 @@ public final class Simulation {
         NetworkConfigIsDurable.onPersist(n.name, before, next);
         CommittedImpliesPrepared.check(n.name, next);
         ShareMatchesDigest.check(n.id, next, before);
-        AuthorizedState.check(n.name, n.id, before, next, cpKey.authority(), cpDecided);
+        AuthorizedState.check(n.name, n.id, before, next, cpKey.authority(), cpHost.decided());
         oneConfigPerEpoch.onPersist(n.name, next);
         n.ledger.write(next);
         if (sink != null) {
@@ -726,7 +713,8 @@ public final class Simulation {
             return;
         }
         queue.add(new Ev.Forge(adversary.nextAt(now)));
-        Optional<Adversary.RogueCall> rogue = adversary.rogueReconfigure(nodes, cp == null ? null : cp.latestCommitted());
+        Optional<Adversary.RogueCall> rogue = adversary.rogueReconfigure(nodes,
+                cpHost.cp() == null ? null : cpHost.cp().latestCommitted());
         if (rogue.isPresent()) {
             issueCall(rogue.get().to(), new ApiRequest.Reconfigure(rogue.get().request()), new CallOrigin.RogueReconfigure(),
                     LOCAL_CALL_DELAY_MS);
@@ -1267,7 +1255,7 @@ public final class Simulation {
 
     private void crash(SimNode n, long downMs, String how) {
         count(Stat.CRASHES);
-        if (cpUp && cp.attempt() != null && cp.attempt().coordinator().equals(n.id)) {
+        if (cpHost.cpUp() && cpHost.cp().attempt() != null && cpHost.cp().attempt().coordinator().equals(n.id)) {
             count(Stat.COORDINATOR_CRASHES);
         }
         log.record(T_CRASH, now, n.index, n.life, downMs, how.hashCode());
@@ -1486,140 +1474,8 @@ public final class Simulation {
     // =============================================================================================
     // Control plane
 
-    private void cpAfter() {
-        cpDurable = cp.ledger();
-        Configuration latest = cp.latestCommitted();
-        if (latest != null && latest != lastSeenCommitted) {
-            lastSeenCommitted = latest;
-            cpDecided.put(latest.epoch(), latest);
-            for (NodeId m : latest.memberIds()) {
-                everCommittedMember[byId.get(m).index] = true;
-            }
-        }
-        for (String line : cp.drainLog()) {
-            if (line.startsWith("start epoch")) {
-                count(Stat.ATTEMPTS_STARTED);
-            } else if (line.startsWith("abort epoch")) {
-                count(Stat.ATTEMPTS_ABORTED);
-            }
-            if (sink != null) {
-                sink.event(now, "cp-log", "text", line);
-            }
-        }
-        long d = cp.nextDeadlineMs();
-        if (d == cpTimerAt) {
-            return;
-        }
-        cpTimerAt = d;
-        cpTimerToken++;
-        if (d != Long.MAX_VALUE) {
-            queue.add(new Ev.CpTimer(Math.max(d, now), cpLife, cpTimerToken));
-        }
-    }
-
-    private void onCpTimer(Ev.CpTimer t) {
-        if (!cpUp || t.cpLife != cpLife || t.token != cpTimerToken) {
-            return;
-        }
-        cpTimerAt = Long.MAX_VALUE;
-        for (CpCall call : cp.tick(now)) {
-            dispatchCpCall(call);
-        }
-        cpAfter();
-    }
-
     private boolean onManagementNetwork(SimNode n) {
         return ControlPlaneReachability.onManagementNetwork(bootstrap[n.index], n.ledger.durable());
-    }
-
-    private void dispatchCpCall(CpCall call) {
-        SimNode entry = byId.get(call.proxied() ? call.via() : call.target());
-        ControlPlaneReachability.check(entry.name, bootstrap[entry.index], entry.ledger.durable(),
-                () -> EventText.describeCpRequest(call.request()));
-        ApiRequest request;
-        try {
-            // The same mapping the runtime's control-plane client uses.
-            request = CpBridge.toApi(call);
-        } catch (IllegalArgumentException e) {
-            throw new Violation(ControlPlaneReachability.NAME, "the control plane asked " + entry.name
-                    + " to proxy " + EventText.describeCpRequest(call.request()) + " to " + call.target() + ": "
-                    + e.getMessage());
-        }
-        SimNode target = byId.get(call.target());
-        count(call.proxied() ? Stat.PROXIED_CP_CALLS : Stat.DIRECT_CP_CALLS);
-        log.record(T_CP_CALL, now, call.callId(), target.index, entry.index, EventText.requestCode(request));
-        if (sink != null) {
-            sink.event(now, "cp-call", "callId", call.callId(), "target", target.name, "via",
-                    call.proxied() ? entry.name : null, "request", EventText.describeCpRequest(call.request()));
-        }
-        boolean lost = mix.cpLossPercent() > 0 && net.nextInt(PERCENT) < mix.cpLossPercent();
-        boolean requestLost = lost && net.nextBoolean();
-        CallOrigin.ControlPlane origin = new CallOrigin.ControlPlane(cpLife, call, lost && !requestLost);
-        if (requestLost) {
-            // The call itself is lost on the management network: it never reaches the node.
-            queue.add(new Ev.CpAnswer(now + mix.cpUnreachableDelayMs(), cpLife, origin,
-                    new CpReply.Unreachable("call lost on the management network")));
-            return;
-        }
-        issueCall(entry, request, origin, 1 + net.nextInt(mix.cpLatencyMaxMs()));
-    }
-
-    private void onCpAnswer(Ev.CpAnswer a) {
-        if (!cpUp || a.cpLife != cpLife) {
-            return;
-        }
-        CpCall call = a.call.call();
-        log.record(T_CP_ANSWER, now, call.callId(), EventText.replyCode(a.reply), 0, 0);
-        if (sink != null) {
-            sink.event(now, "cp-answer", "callId", call.callId(), "target", byId.get(call.target()).name, "reply",
-                    EventText.describeCpReply(a.reply));
-        }
-        if (a.reply instanceof CpReply.Committed c && c.status() == CommitStatus.COMMITTED) {
-            Epoch e = switch (call.request()) {
-                case CpRequest.Commit x -> x.epoch();
-                case CpRequest.PrepareAndCommit x -> x.config().epoch();
-                case CpRequest.Reconfigure x -> null;
-                case CpRequest.Status x -> null;
-                case CpRequest.Watch x -> null;
-            };
-            if (e != null) {
-                SimNode t = byId.get(call.target());
-                ConfirmedCommitIsDurable.check(t.name, e, t.ledger.durable());
-                if (call.proxied()) {
-                    count(Stat.PROXIED_COMMITS_CONFIRMED);
-                }
-            }
-        }
-        Configuration committedBefore = cp.latestCommitted();
-        cp.onReply(call.callId(), a.reply, now);
-        if (specTrace != null && cp.latestCommitted() != null && cp.latestCommitted() != committedBefore) {
-            spec("CpCommit", 0, 0, cp.latestCommitted().epoch().value(), 0, 0, 0, null, null);
-        }
-        cpAfter();
-    }
-
-    private void crashCp(long downMs) {
-        count(Stat.CONTROL_PLANE_CRASHES);
-        log.record(T_CP_CRASH, now, cpLife, downMs, 0, 0);
-        if (sink != null) {
-            sink.event(now, "cp-crash", "life", cpLife, "downMs", downMs);
-        }
-        cpUp = false;
-        cp = null;
-        cpLife++;
-        cpTimerToken++;
-        cpTimerAt = Long.MAX_VALUE;
-        queue.add(new Ev.CpRestart(now + downMs, cpLife));
-    }
-
-    private void restartCp() {
-        cp = new ControlPlane(cpDurable, cpKey, Streams.stream(seed, Streams.CONTROL_PLANE, cpLife, 0), now);
-        cpUp = true;
-        log.record(T_CP_RESTART, now, cpLife, 0, 0, 0);
-        if (sink != null) {
-            sink.event(now, "cp-restart", "life", cpLife);
-        }
-        cpAfter();
     }
 
     // =============================================================================================
@@ -1639,9 +1495,9 @@ public final class Simulation {
             case Entry.Reconfigure r -> reconfigure(r);
             case Entry.ReconfigureTo r -> reconfigureTo(r);
             case Entry.AbortReconfiguration a -> {
-                if (cpUp) {
-                    cp.abortCurrent(now);
-                    cpAfter();
+                if (cpHost.cpUp()) {
+                    cpHost.cp().abortCurrent(now);
+                    cpHost.after();
                 }
             }
             case Entry.LoadSecret l -> {
@@ -1696,8 +1552,8 @@ public final class Simulation {
                 }
             }
             case Entry.CrashControlPlane c -> {
-                if (cpUp) {
-                    crashCp(c.downMs());
+                if (cpHost.cpUp()) {
+                    cpHost.crash(c.downMs());
                 }
             }
             case Entry.Partition p -> {
@@ -1763,14 +1619,14 @@ public final class Simulation {
         if (index != Entry.COORDINATOR) {
             return nodes[index];
         }
-        if (!cpUp || cp.attempt() == null) {
+        if (!cpHost.cpUp() || cpHost.cp().attempt() == null) {
             return null;
         }
-        return byId.get(cp.attempt().coordinator());
+        return byId.get(cpHost.cp().attempt().coordinator());
     }
 
     private void operatorCommit(Entry.OperatorCommit oc) {
-        Configuration latest = cpUp ? cp.latestCommitted() : null;
+        Configuration latest = cpHost.cpUp() ? cpHost.cp().latestCommitted() : null;
         SimNode target = nodes[oc.node()];
         if (latest == null) {
             return;
@@ -1820,7 +1676,7 @@ public final class Simulation {
     }
 
     private void reconfigureTo(Entry.ReconfigureTo r) {
-        if (!cpUp || !cp.idle()) {
+        if (!cpHost.cpUp() || !cpHost.cp().idle()) {
             if (now + RECONFIGURE_RETRY_MS < mix.safetyMs()) {
                 queue.add(new Ev.ScheduleEntry(now + RECONFIGURE_RETRY_MS, r));
             }
@@ -1838,36 +1694,36 @@ public final class Simulation {
     }
 
     private void startReconfiguration(List<NodeId> members, List<Integer> indices, int k) {
-        Result<Epoch, String> res = cp.reconfigure(members, k, now);
+        Result<Epoch, String> res = cpHost.cp().reconfigure(members, k, now);
         log.record(T_CP_RECONFIGURE, now, res.isOk() ? res.orElseThrow().value() : -1, members.size(), k, 0);
         if (sink != null) {
             sink.event(now, "cp-reconfigure", "members", text.names(indices), "threshold", k, "result",
                     res.isOk() ? "epoch " + res.orElseThrow() : res.errorOrThrow());
         }
-        cpAfter();
+        cpHost.after();
     }
 
     private void reconfigure(Entry.Reconfigure r) {
-        if (!cpUp || !cp.idle() || cp.latestCommitted() == null) {
+        if (!cpHost.cpUp() || !cpHost.cp().idle() || cpHost.cp().latestCommitted() == null) {
             if (now + RECONFIGURE_RETRY_MS < mix.safetyMs()) {
                 queue.add(new Ev.ScheduleEntry(now + RECONFIGURE_RETRY_MS, r));
             }
             return;
         }
         SplittableRandom choice = Streams.stream(seed, Streams.ENTRY, r.choice(), 0);
-        Configuration latest = cp.latestCommitted();
+        Configuration latest = cpHost.cp().latestCommitted();
         List<Integer> current = new ArrayList<>();
         List<Integer> outside = new ArrayList<>();
         for (SimNode n : nodes) {
             if (latest.isMember(n.id)) {
                 current.add(n.index);
-            } else if (!everCommittedMember[n.index]) {
+            } else if (!cpHost.everCommittedMember(n.index)) {
                 // A node removed by a commit is expunged for good: operators never add it back.
                 outside.add(n.index);
             }
         }
         List<Integer> candidates = new ArrayList<>();
-        for (NodeId id : cp.committedNodes()) {
+        for (NodeId id : cpHost.cp().committedNodes()) {
             SimNode n = byId.get(id);
             if (latest.isMember(id)) {
                 candidates.add(n.index);
@@ -1945,14 +1801,14 @@ public final class Simulation {
                 restart(n);
             }
         }
-        if (!cpUp) {
-            restartCp();
+        if (!cpHost.cpUp()) {
+            cpHost.restart();
         }
         queue.add(new Ev.LivenessPoll(now));
     }
 
     private void onLivenessPoll() {
-        String unmet = Convergence.unmet(cpUp, cp, nodes, byId);
+        String unmet = Convergence.unmet(cpHost.cpUp(), cpHost.cp(), nodes, byId);
         if (unmet == null) {
             finished = true;
             return;
@@ -1960,7 +1816,7 @@ public final class Simulation {
         if (now - livenessStartMs >= LIVENESS_BOUND_MS) {
             throw Liveness.notConverged(LIVENESS_BOUND_MS, unmet);
         }
-        Configuration latest = cp.latestCommitted();
+        Configuration latest = cpHost.cp().latestCommitted();
         if (latest != null) {
             for (NodeId m : latest.memberIds()) {
                 SimNode n = byId.get(m);
@@ -1983,26 +1839,23 @@ public final class Simulation {
         specTrace.event(now, kind, node, peer, epoch, inc, req, k, members, reason);
     }
 
-    /** The control plane's current state, for {@link SimProbe} (read only). */
-    private final class CpState implements SimProbe.CpView {
+    /** What the control-plane host asks of the simulation (calls go through the nodes' API). */
+    private final class CpHostContext implements CpHost.Context {
         @Override
-        public boolean cpUp() {
-            return cpUp;
+        public long now() {
+            return now;
         }
 
         @Override
-        public ControlPlane cp() {
-            return cp;
+        public void issueCall(SimNode n, ApiRequest request, CallOrigin origin, long delayMs) {
+            Simulation.this.issueCall(n, request, origin, delayMs);
         }
 
         @Override
-        public CpLedger cpDurable() {
-            return cpDurable;
-        }
-
-        @Override
-        public int cpLife() {
-            return cpLife;
+        public void cpCommitted(long epoch) {
+            if (specTrace != null) {
+                spec("CpCommit", 0, 0, epoch, 0, 0, 0, null, null);
+            }
         }
     }
 }
