@@ -65,7 +65,6 @@ import org.trustquorum.sim.check.ProxyCallCompletes;
 import org.trustquorum.sim.check.ProxyCallSentOrRefused;
 import org.trustquorum.sim.check.ProxyRequestHasCall;
 import org.trustquorum.sim.check.QueueAccounting;
-import org.trustquorum.sim.check.SecretMatchesOracle;
 import org.trustquorum.sim.check.ShareMatchesDigest;
 import org.trustquorum.sim.check.StaleExitIgnored;
 import org.trustquorum.sim.check.TrackerClearedOnExit;
@@ -165,10 +164,10 @@ public final class Simulation {
     private final NetDelays delays;
     private final long lossExitBoundMs;
     private final OneConfigPerEpoch oneConfigPerEpoch = new OneConfigPerEpoch();
-    private final SecretOracle oracle = new SecretOracle();
     private final EnumMap<Race, Long> races = new EnumMap<>(Race.class);
     private final EnumMap<Stat, Long> stats = new EnumMap<>(Stat.class);
-    private final List<Object[]> deferredSecrets = new ArrayList<>();
+    /** Checks every loaded rack secret against the oracle (now, or at the end of the run). */
+    private final SecretChecks secrets;
 
     private long now;
     private long events;
@@ -245,6 +244,7 @@ public final class Simulation {
         }
         this.rackId = RackId.random(Streams.stream(seed, Streams.RACK));
         this.cpKey = controlPlaneKey(seed);
+        this.secrets = new SecretChecks(nodes, stats);
         this.cpHost = new CpHost(new CpHost.Wiring(log, queue, sink, mix, net, byId, bootstrap, cpKey, seed, stats),
                 new CpHostContext());
         this.adversary = Adversary.of(spec, rackId);
@@ -324,7 +324,7 @@ public final class Simulation {
                 }
                 dispatch(ev);
             }
-            checkDeferredSecrets();
+            secrets.checkDeferred();
         } catch (Violation v) {
             check = v.check();
             message = v.getMessage();
@@ -1419,7 +1419,7 @@ public final class Simulation {
                     try (RackSecret secret = ok.value().get()) {
                         bytes = secret.copyBytes();
                     }
-                    boolean verified = verifySecret(n, l.epoch(), bytes);
+                    boolean verified = secrets.verify(n, l.epoch(), bytes);
                     if (l.liveness()) {
                         n.livenessLoadInFlight = false;
                         if (verified) {
@@ -1449,26 +1449,6 @@ public final class Simulation {
             return;
         }
         issueCall(l.node, new ApiRequest.LoadRackSecret(l.load.epoch()), l.load, 0);
-    }
-
-    private boolean verifySecret(SimNode n, Epoch epoch, byte[] bytes) {
-        byte[] expected = oracle.secretFor(epoch, nodes);
-        if (expected == null) {
-            deferredSecrets.add(new Object[] {n.name, epoch, bytes});
-            return false;
-        }
-        SecretMatchesOracle.check(n.name, epoch, bytes, expected);
-        count(Stat.SECRETS_VERIFIED);
-        return true;
-    }
-
-    private void checkDeferredSecrets() {
-        for (Object[] d : deferredSecrets) {
-            byte[] expected = oracle.secretFor((Epoch) d[1], nodes);
-            if (expected != null) {
-                SecretMatchesOracle.check((String) d[0], (Epoch) d[1], (byte[]) d[2], expected);
-            }
-        }
     }
 
     // =============================================================================================
