@@ -1691,46 +1691,12 @@ public final class Simulation {
             return;
         }
         SplittableRandom choice = Streams.stream(seed, Streams.ENTRY, r.choice(), 0);
-        Configuration latest = cpHost.cp().latestCommitted();
-        List<Integer> current = new ArrayList<>();
-        List<Integer> outside = new ArrayList<>();
-        for (SimNode n : nodes) {
-            if (latest.isMember(n.id)) {
-                current.add(n.index);
-            } else if (!cpHost.everCommittedMember(n.index)) {
-                // A node removed by a commit is expunged for good: operators never add it back.
-                outside.add(n.index);
-            }
-        }
-        List<Integer> candidates = new ArrayList<>();
-        for (NodeId id : cpHost.cp().committedNodes()) {
-            SimNode n = byId.get(id);
-            if (latest.isMember(id)) {
-                candidates.add(n.index);
-            }
-        }
-        if (candidates.isEmpty()) {
+        MembershipChoice.Proposal p = MembershipChoice.next(choice, cpHost.cp().latestCommitted(),
+                cpHost.cp().committedNodes(), nodes, byId, cpHost::everCommittedMember);
+        if (p == null) {
             return;
         }
-        int keeper = candidates.get(choice.nextInt(candidates.size()));
-        int add = Math.min(outside.size(), choice.nextInt(MAX_ADDED_PER_RECONFIGURATION + 1));
-        int remove = Math.max(0, Math.min(current.size() + add - Schedule.MIN_NODES,
-                choice.nextInt(MAX_REMOVED_PER_RECONFIGURATION + 1)));
-        TreeSet<Integer> next = new TreeSet<>(current);
-        for (int i = 0; i < add; i++) {
-            next.add(outside.remove(choice.nextInt(outside.size())));
-        }
-        List<Integer> removable = new ArrayList<>(current);
-        removable.remove(Integer.valueOf(keeper));
-        for (int i = 0; i < remove && !removable.isEmpty(); i++) {
-            next.remove(removable.remove(choice.nextInt(removable.size())));
-        }
-        int k = 2 + choice.nextInt(next.size() - 2);
-        List<NodeId> members = new ArrayList<>();
-        for (int i : next) {
-            members.add(nodes[i].id);
-        }
-        startReconfiguration(members, new ArrayList<>(next), k);
+        startReconfiguration(p.members(), p.indices(), p.threshold());
     }
 
     // =============================================================================================
