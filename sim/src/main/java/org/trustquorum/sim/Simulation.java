@@ -38,34 +38,28 @@ import org.trustquorum.core.msg.PeerMsg;
 import org.trustquorum.core.msg.ProxyOp;
 import org.trustquorum.core.msg.WireMsg;
 import org.trustquorum.sim.check.AckedPrepareIsDurable;
-import org.trustquorum.sim.check.CommittedImpliesPrepared;
-import org.trustquorum.sim.check.ConnectionViewMatches;
 import org.trustquorum.sim.check.ControlPlaneReachability;
 import org.trustquorum.sim.check.EngineException;
 import org.trustquorum.sim.check.EngineInvariants;
 import org.trustquorum.sim.check.EventBound;
 import org.trustquorum.sim.check.ExactlyOneReply;
 import org.trustquorum.sim.check.ExitIsProcessed;
-import org.trustquorum.sim.check.ExpungedIsFinal;
 import org.trustquorum.sim.check.Keepalive;
 import org.trustquorum.sim.check.Liveness;
 import org.trustquorum.sim.check.LossFollowedByExit;
 import org.trustquorum.sim.check.NetworkModel;
 import org.trustquorum.sim.check.AuthorizedState;
 import org.trustquorum.sim.check.NoAlarms;
-import org.trustquorum.sim.check.NoConfigBelowCommit;
 import org.trustquorum.sim.check.NetworkConfigIsDurable;
 import org.trustquorum.sim.check.NoEstablishAfterClose;
 import org.trustquorum.sim.check.NoSendAfterClose;
 import org.trustquorum.sim.check.NoStaleAck;
-import org.trustquorum.sim.check.NotCoordinatingWhileComputing;
 import org.trustquorum.sim.check.OneConfigPerEpoch;
 import org.trustquorum.sim.check.OneConnectionPerPeer;
 import org.trustquorum.sim.check.ProxyCallCompletes;
 import org.trustquorum.sim.check.ProxyCallSentOrRefused;
 import org.trustquorum.sim.check.ProxyRequestHasCall;
 import org.trustquorum.sim.check.QueueAccounting;
-import org.trustquorum.sim.check.ShareMatchesDigest;
 import org.trustquorum.sim.check.StaleExitIgnored;
 import org.trustquorum.sim.check.TrackerClearedOnExit;
 import org.trustquorum.sim.check.Violation;
@@ -633,54 +627,12 @@ public final class Simulation {
         if (!n.up) {
             return;
         }
-        NotCoordinatingWhileComputing.check(n.name, n.engine.protocol());
-        if (structural) {
-            for (SimConn.End e : closedThisStep) {
-                TrackerClearedOnExit.check(n.name, e.inc, n.engine.connections().tracker());
-            }
-            checkConnectionView(n);
-            EngineInvariants.check(n.name, n.engine);
-        }
-    }
-
-    /**
-     * The engine's connected peers are exactly the simulator's open ends: every open end is
-     * established in the engine for its peer, and the engine has no other connected peer. (The
-     * engine's own invariants, checked in the same step, make each established incarnation its
-     * peer's current one.) Looks up incarnations, not node ids, to stay cheap.
-     */
-    private void checkConnectionView(SimNode n) {
-        var table = n.engine.connections().table();
-        int open = 0;
-        for (SimConn.End e : n.openByPeer) {
-            if (e != null) {
-                open++;
-                NodeId peer = table.establishedPeer(e.inc);
-                if (peer == null || !peer.equals(e.peerNode().id)) {
-                    ConnectionViewMatches.check(n.name, e.peerNode().id, e.inc, table);
-                }
-            }
-        }
-        int connected = table.connectedPeers().size();
-        if (connected != open) {
-            for (SimNode p : nodes) {
-                if (p != n) {
-                    SimConn.End e = n.openByPeer[p.index];
-                    ConnectionViewMatches.check(n.name, p.id, e == null ? -1 : e.inc, table);
-                }
-            }
-        }
+        StepInvariants.afterStep(n, structural, closedThisStep, nodes);
     }
 
     private void persist(SimNode n, PersistentState next) {
         PersistentState before = n.ledger.durable();
-        ExpungedIsFinal.check(n.name, before, next);
-        NoConfigBelowCommit.check(n.name, before, next);
-        NetworkConfigIsDurable.onPersist(n.name, before, next);
-        CommittedImpliesPrepared.check(n.name, next);
-        ShareMatchesDigest.check(n.id, next, before);
-        AuthorizedState.check(n.name, n.id, before, next, cpKey.authority(), cpHost.decided());
-        oneConfigPerEpoch.onPersist(n.name, next);
+        StepInvariants.beforePersist(n, before, next, cpKey.authority(), cpHost.decided(), oneConfigPerEpoch);
         n.ledger.write(next);
         if (sink != null) {
             sink.event(now, "persist", "node", n.name, "generation", n.ledger.generation(), "configs",
