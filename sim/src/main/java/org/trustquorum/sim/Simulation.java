@@ -463,7 +463,7 @@ public final class Simulation {
         try {
             n.host.step(in, now);
         } catch (EngineHost.ContractBroken b) {
-            throw io.broken(b);
+            throw HostContract.violation(n.name, b);
         } catch (RuntimeException e) {
             if (io.step == null) {
                 throw EngineException.of(n.name, in instanceof Input.Accept ? "accept" : String.valueOf(in), e);
@@ -603,22 +603,6 @@ public final class Simulation {
             if (atMs != Long.MAX_VALUE) {
                 queue.add(new Ev.Timer(Math.max(atMs, now), n, n.life, n.timerToken));
             }
-        }
-
-        /** The host's per-incarnation rule as the simulator's check that has always stated it. */
-        Violation broken(EngineHost.ContractBroken b) {
-            long inc = b.incarnation();
-            return switch (b.rule()) {
-                case SEND_ON_GONE -> NoSendAfterClose.of(n.name, inc, WireMsg.kind(((Output.SendFrame) b.output()).msg()),
-                        "has exited or was never allocated");
-                case SEND_ON_CLOSED -> NoSendAfterClose.of(n.name, inc,
-                        WireMsg.kind(((Output.SendFrame) b.output()).msg()), "the engine had closed");
-                case CLOSE_ON_GONE -> new Violation(ExitIsProcessed.NAME, n.name + " closed incarnation " + inc
-                        + " after its exit was delivered (or it was never allocated)");
-                case CLOSE_ON_CLOSED -> new Violation(ExitIsProcessed.NAME, n.name + " closed incarnation " + inc + " twice");
-                case ALLOCATED_TWICE -> new Violation(EngineInvariants.NAME, n.name + (b.output() instanceof Output.Dial
-                        ? " dialed" : " accepted") + " on incarnation " + inc + ", which it had already allocated");
-            };
         }
     }
 
