@@ -8,18 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.trustquorum.core.Mutation;
-import org.trustquorum.core.api.CommitStatus;
 import org.trustquorum.core.api.NodeError;
 import org.trustquorum.core.auth.ControlPlaneKey;
 import org.trustquorum.core.controlplane.ControlPlane;
 import org.trustquorum.core.controlplane.CpBridge;
-import org.trustquorum.core.controlplane.CpCall;
-import org.trustquorum.core.controlplane.CpLedger;
 import org.trustquorum.core.controlplane.CpReply;
-import org.trustquorum.core.controlplane.CpRequest;
 import org.trustquorum.core.crypto.RackSecret;
 import org.trustquorum.core.engine.ApiRequest;
 import org.trustquorum.core.engine.ApiResponse;
@@ -41,39 +36,30 @@ import org.trustquorum.core.model.RackId;
 import org.trustquorum.core.model.Result;
 import org.trustquorum.core.msg.PeerMsg;
 import org.trustquorum.core.msg.ProxyOp;
-import org.trustquorum.core.msg.ProxyResult;
 import org.trustquorum.core.msg.WireMsg;
 import org.trustquorum.sim.check.AckedPrepareIsDurable;
-import org.trustquorum.sim.check.CommittedImpliesPrepared;
-import org.trustquorum.sim.check.ConfirmedCommitIsDurable;
-import org.trustquorum.sim.check.ConnectionViewMatches;
 import org.trustquorum.sim.check.ControlPlaneReachability;
 import org.trustquorum.sim.check.EngineException;
 import org.trustquorum.sim.check.EngineInvariants;
 import org.trustquorum.sim.check.EventBound;
 import org.trustquorum.sim.check.ExactlyOneReply;
 import org.trustquorum.sim.check.ExitIsProcessed;
-import org.trustquorum.sim.check.ExpungedIsFinal;
 import org.trustquorum.sim.check.Keepalive;
 import org.trustquorum.sim.check.Liveness;
 import org.trustquorum.sim.check.LossFollowedByExit;
 import org.trustquorum.sim.check.NetworkModel;
 import org.trustquorum.sim.check.AuthorizedState;
 import org.trustquorum.sim.check.NoAlarms;
-import org.trustquorum.sim.check.NoConfigBelowCommit;
 import org.trustquorum.sim.check.NetworkConfigIsDurable;
 import org.trustquorum.sim.check.NoEstablishAfterClose;
 import org.trustquorum.sim.check.NoSendAfterClose;
 import org.trustquorum.sim.check.NoStaleAck;
-import org.trustquorum.sim.check.NotCoordinatingWhileComputing;
 import org.trustquorum.sim.check.OneConfigPerEpoch;
 import org.trustquorum.sim.check.OneConnectionPerPeer;
 import org.trustquorum.sim.check.ProxyCallCompletes;
 import org.trustquorum.sim.check.ProxyCallSentOrRefused;
 import org.trustquorum.sim.check.ProxyRequestHasCall;
 import org.trustquorum.sim.check.QueueAccounting;
-import org.trustquorum.sim.check.SecretMatchesOracle;
-import org.trustquorum.sim.check.ShareMatchesDigest;
 import org.trustquorum.sim.check.StaleExitIgnored;
 import org.trustquorum.sim.check.TrackerClearedOnExit;
 import org.trustquorum.sim.check.Violation;
@@ -83,8 +69,6 @@ import org.trustquorum.sim.log.SpecTrace;
 import org.trustquorum.sim.scenario.Entry;
 import org.trustquorum.sim.scenario.FaultMix;
 import org.trustquorum.sim.scenario.Schedule;
-import org.trustquorum.sim.view.CpSnapshot;
-import org.trustquorum.sim.view.NodeSnapshot;
 
 /**
  * One deterministic run: N node engines, a simulated network, the control plane, the schedule's
@@ -141,10 +125,10 @@ public final class Simulation {
     private static final int T_LOST = 3;
     private static final int T_CRASH = 4;
     private static final int T_RESTART = 5;
-    private static final int T_CP_CALL = 6;
-    private static final int T_CP_ANSWER = 7;
-    private static final int T_CP_CRASH = 8;
-    private static final int T_CP_RESTART = 9;
+    static final int T_CP_CALL = 6;
+    static final int T_CP_ANSWER = 7;
+    static final int T_CP_CRASH = 8;
+    static final int T_CP_RESTART = 9;
     private static final int T_ENTRY = 10;
     private static final int T_HEAL = 11;
     private static final int T_TERMINATE = 12;
@@ -166,20 +150,18 @@ public final class Simulation {
     private final SimNode[] nodes;
     private final Map<PeerAddress, SimNode> byAddress = new HashMap<>();
     private final Map<NodeId, SimNode> byId = new HashMap<>();
+    private final EventText text;
     private final Input.PeersChanged peers;
     private final boolean[] bootstrap;
     /** Members of any configuration the control plane decided to commit (removed ones are expunged). */
-    private final boolean[] everCommittedMember;
-    private Configuration lastSeenCommitted;
-    private final long[][] blockedUntil;
-    private final long[][] stallUntil;
-    private final long[] freezeUntil;
+    private final LinkFaults links;
+    private final NetDelays delays;
     private final long lossExitBoundMs;
     private final OneConfigPerEpoch oneConfigPerEpoch = new OneConfigPerEpoch();
-    private final SecretOracle oracle = new SecretOracle();
     private final EnumMap<Race, Long> races = new EnumMap<>(Race.class);
     private final EnumMap<Stat, Long> stats = new EnumMap<>(Stat.class);
-    private final List<Object[]> deferredSecrets = new ArrayList<>();
+    /** Checks every loaded rack secret against the oracle (now, or at the end of the run). */
+    private final SecretChecks secrets;
 
     private long now;
     private long events;
@@ -195,32 +177,27 @@ public final class Simulation {
     /** The control plane's signing key; every node trusts its public half. */
     private final ControlPlaneKey cpKey;
     /** Every configuration the control plane decided to commit, by epoch (what may expunge a node). */
-    private final Map<Epoch, Configuration> cpDecided = new TreeMap<>();
     /** The hostile certificate holders of the run, or null. */
     private final Adversary adversary;
     private long forgedFrames;
     private long refusedFrames;
-    private ControlPlane cp;
-    private boolean cpUp;
-    private int cpLife;
-    private CpLedger cpDurable;
-    private long cpTimerAt = Long.MAX_VALUE;
-    private long cpTimerToken;
+    /** The control plane, its crashes and restarts, and the calls it makes. */
+    private final CpHost cpHost;
 
     private EngineCallRecorder recorder;
     /** The run stops with {@code event-bound} after this many events ({@link #withEventLimit}). */
     private long eventLimit = MAX_EVENTS;
     private SpecTrace specTrace;
+    /** Derives spec actions from what a step changed; set with {@link #specTrace}. */
+    private SpecActions specActions;
     /** A tool watching the run (timeline, step debugger), or null. */
     private RunWatcher watcher;
     /** Spec trace only: what the node looked like before the step being handled. */
-    private SpecBefore specBefore;
+    private SpecActions.Before specBefore;
     /** The input of the step whose outputs are being released. */
     private Input currentInput;
     /** The connection whose acceptor is being stepped with {@link Input.Accept}, or null. */
     private SimConn acceptingConn;
-
-    private record SpecBefore(PersistentState durable, Epoch computing, List<NodeId> acked, int ackFrom) {}
 
     // per step
     private boolean structural;
@@ -240,13 +217,11 @@ public final class Simulation {
         this.limits = mix.engineLimits();
         this.sink = sink;
         this.net = Streams.stream(seed, Streams.NETWORK);
+        this.delays = new NetDelays(net, mix);
         int n = schedule.nodes();
         this.nodes = new SimNode[n];
         this.bootstrap = new boolean[n];
-        this.everCommittedMember = new boolean[n];
-        this.blockedUntil = new long[n][n];
-        this.stallUntil = new long[n][n];
-        this.freezeUntil = new long[n];
+        this.links = new LinkFaults(n);
         List<PeerAddress> addresses = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             NodeId id = nodeId(i);
@@ -256,12 +231,16 @@ public final class Simulation {
             byId.put(id, nodes[i]);
             addresses.add(address);
         }
+        this.text = new EventText(nodes, byId);
         this.peers = new Input.PeersChanged(new TreeSet<>(addresses));
         for (int i : schedule.initialMembers()) {
             bootstrap[i] = true;
         }
         this.rackId = RackId.random(Streams.stream(seed, Streams.RACK));
         this.cpKey = controlPlaneKey(seed);
+        this.secrets = new SecretChecks(nodes, stats);
+        this.cpHost = new CpHost(new CpHost.Wiring(log, queue, sink, mix, net, byId, bootstrap, cpKey, seed, stats),
+                new CpHostContext());
         this.adversary = Adversary.of(spec, rackId);
         this.lossExitBoundMs = limits.inactivityTimeoutMs() + Math.max(mix.exitDelayMaxMs(), mix.slowExitMaxMs())
                 + mix.netDelayMaxMs() + mix.establishSlowMaxMs() + LOSS_EXIT_MARGIN_MS;
@@ -292,6 +271,7 @@ public final class Simulation {
      */
     public Simulation withSpecTrace(SpecTrace trace) {
         this.specTrace = trace;
+        this.specActions = new SpecActions(trace, byId, () -> now);
         return this;
     }
 
@@ -301,7 +281,7 @@ public final class Simulation {
      */
     public Simulation watch(RunWatcher w) {
         this.watcher = w;
-        w.attach(new Probe());
+        w.attach(new SimProbe(nodes, text, cpHost));
         return this;
     }
 
@@ -338,7 +318,7 @@ public final class Simulation {
                 }
                 dispatch(ev);
             }
-            checkDeferredSecrets();
+            secrets.checkDeferred();
         } catch (Violation v) {
             check = v.check();
             message = v.getMessage();
@@ -358,39 +338,13 @@ public final class Simulation {
                 sink.event(now, "violation", "check", check, "message", message);
             }
         }
-        finalStats();
+        Configuration latest = cpHost.finalCommitted();
+        FinalStats.record(stats, latest, nodes, byId, netConfigGeneration);
         return new RunResult(seed, check, message, now, events, log.digestHex(), races, stats, now);
     }
 
     private void count(Stat s) {
         stats.merge(s, 1L, Long::sum);
-    }
-
-    private void finalStats() {
-        Configuration latest = cp != null ? cp.latestCommitted() : cpDurable == null ? null : cpDurable.latestCommitted();
-        if (latest != null) {
-            stats.put(Stat.FINAL_EPOCH, latest.epoch().value());
-            long mask = 0;
-            for (NodeId m : latest.memberIds()) {
-                mask |= 1L << byId.get(m).index;
-            }
-            stats.put(Stat.FINAL_MEMBERS, mask);
-        }
-        long expunged = 0;
-        for (SimNode n : nodes) {
-            if (n.ledger.durable().isExpunged()) {
-                expunged++;
-            }
-        }
-        stats.put(Stat.EXPUNGED_NODES, expunged);
-        long current = 0;
-        for (SimNode n : nodes) {
-            var stored = n.ledger.durable().networkConfig();
-            if (netConfigGeneration > 0 && stored != null && stored.generation() == netConfigGeneration) {
-                current++;
-            }
-        }
-        stats.put(Stat.NETWORK_CONFIG_CURRENT, current);
     }
 
     // =============================================================================================
@@ -399,7 +353,7 @@ public final class Simulation {
     private void start() {
         if (sink != null) {
             sink.event(0, "start", "seed", seed, "nodes", schedule.nodes(), "mutant", mutant.cliName(),
-                    "rack", rackId.toString(), "initial", names(schedule.initialMembers()), "threshold",
+                    "rack", rackId.toString(), "initial", text.names(schedule.initialMembers()), "threshold",
                     schedule.initialThreshold(), "safetyMs", mix.safetyMs());
         }
         for (SimNode n : nodes) {
@@ -409,12 +363,11 @@ public final class Simulation {
         for (int i : schedule.initialMembers()) {
             bootIds.add(nodes[i].id);
         }
-        cp = new ControlPlane(rackId, bootIds, cpKey, Streams.stream(seed, Streams.CONTROL_PLANE, 0, 0));
-        cpUp = true;
-        Result<Epoch, String> first = cp.reconfigure(bootIds, schedule.initialThreshold(), now);
+        cpHost.boot(new ControlPlane(rackId, bootIds, cpKey, Streams.stream(seed, Streams.CONTROL_PLANE, 0, 0)));
+        Result<Epoch, String> first = cpHost.cp().reconfigure(bootIds, schedule.initialThreshold(), now);
         log.record(T_CP_RECONFIGURE, now, first.isOk() ? first.orElseThrow().value() : -1, bootIds.size(),
                 schedule.initialThreshold(), 0);
-        cpAfter();
+        cpHost.after();
         for (Entry e : schedule.entries()) {
             queue.add(new Ev.ScheduleEntry(e.atMs(), e));
         }
@@ -436,8 +389,8 @@ public final class Simulation {
             case Ev.Arrive a -> onArrive(a);
             case Ev.Release r -> onRelease(r);
             case Ev.ApiCall c -> onApiCall(c);
-            case Ev.CpAnswer a -> onCpAnswer(a);
-            case Ev.CpTimer t -> onCpTimer(t);
+            case Ev.CpAnswer a -> cpHost.onAnswer(a);
+            case Ev.CpTimer t -> cpHost.onTimer(t);
             case Ev.ScheduleEntry s -> onEntry(s.entry);
             case Ev.Restart r -> {
                 if (!r.node.up && r.node.life == r.life) {
@@ -445,8 +398,8 @@ public final class Simulation {
                 }
             }
             case Ev.CpRestart r -> {
-                if (!cpUp && r.cpLife == cpLife) {
-                    restartCp();
+                if (!cpHost.cpUp() && r.cpLife == cpHost.cpLife()) {
+                    cpHost.restart();
                 }
             }
             case Ev.CrashFallback c -> {
@@ -502,7 +455,7 @@ public final class Simulation {
             recorder.step(n.index, now, in);
         }
         if (specTrace != null && !(in instanceof Input.Accept)) {
-            specBefore = specBeforeStep(n, in);
+            specBefore = specActions.before(n, in);
         }
         NodeIo io = n.io;
         int life = n.life;
@@ -510,7 +463,7 @@ public final class Simulation {
         try {
             n.host.step(in, now);
         } catch (EngineHost.ContractBroken b) {
-            throw io.broken(b);
+            throw HostContract.violation(n.name, b);
         } catch (RuntimeException e) {
             if (io.step == null) {
                 throw EngineException.of(n.name, in instanceof Input.Accept ? "accept" : String.valueOf(in), e);
@@ -535,7 +488,7 @@ public final class Simulation {
         private Input in;
         /** REPLY_BEFORE_PERSIST only: outputs still to release before the step's spec events, which show this. */
         private int unreleased;
-        private SpecBefore specAfterRelease;
+        private SpecActions.Before specAfterRelease;
         private PersistentState specPersisted;
 
         NodeIo(SimNode n) {
@@ -554,10 +507,11 @@ public final class Simulation {
                 accepted(n, ((Output.Accepted) outputs.get(0)).incarnation());
                 released--; // the log counts what the accept led to, not the incarnation itself
             }
-            log.record(T_STEP, now, ((long) n.index << 32) | n.life, inputCode(input), inputDetail(input),
+            log.record(T_STEP, now, ((long) n.index << 32) | n.life, text.inputCode(input),
+                    EventText.inputDetail(input),
                     ((long) released << 1) | (persist != null ? 1 : 0));
             if (sink != null) {
-                sink.event(now, "step", "node", n.name, "input", describe(input), "outputs", released, "persist",
+                sink.event(now, "step", "node", n.name, "input", text.describe(input), "outputs", released, "persist",
                         persist != null);
             }
             // Steps that can change the connection table, the tracker or the protocol's peer set get the
@@ -568,7 +522,7 @@ public final class Simulation {
                     || input instanceof Input.ApiCall call && call.request() instanceof ApiRequest.Proxy;
             closedThisStep.clear();
             currentInput = input;
-            SpecBefore before = specBefore;
+            SpecActions.Before before = specBefore;
             specBefore = null;
             Entry.CrashPoint armed = persist != null ? n.armedCrash : null;
             boolean crashing = armed == Entry.CrashPoint.AFTER_PERSIST || armed == Entry.CrashPoint.TORN_PERSIST;
@@ -586,7 +540,9 @@ public final class Simulation {
                 specPersisted = shown;
             } else {
                 // The spec events go first, so a trace ends with the step that broke a check.
-                specProtocolEvents(n, input, before, shown);
+                if (before != null) { // null without a spec trace
+                    specActions.protocolEvents(n, input, before, shown);
+                }
             }
         }
 
@@ -631,7 +587,9 @@ public final class Simulation {
                 }
             }
             if (unreleased > 0 && --unreleased == 0) {
-                specProtocolEvents(n, in, specAfterRelease, specPersisted);
+                if (specAfterRelease != null) { // null without a spec trace
+                    specActions.protocolEvents(n, in, specAfterRelease, specPersisted);
+                }
                 specAfterRelease = null;
             }
         }
@@ -646,22 +604,6 @@ public final class Simulation {
                 queue.add(new Ev.Timer(Math.max(atMs, now), n, n.life, n.timerToken));
             }
         }
-
-        /** The host's per-incarnation rule as the simulator's check that has always stated it. */
-        Violation broken(EngineHost.ContractBroken b) {
-            long inc = b.incarnation();
-            return switch (b.rule()) {
-                case SEND_ON_GONE -> NoSendAfterClose.of(n.name, inc, WireMsg.kind(((Output.SendFrame) b.output()).msg()),
-                        "has exited or was never allocated");
-                case SEND_ON_CLOSED -> NoSendAfterClose.of(n.name, inc,
-                        WireMsg.kind(((Output.SendFrame) b.output()).msg()), "the engine had closed");
-                case CLOSE_ON_GONE -> new Violation(ExitIsProcessed.NAME, n.name + " closed incarnation " + inc
-                        + " after its exit was delivered (or it was never allocated)");
-                case CLOSE_ON_CLOSED -> new Violation(ExitIsProcessed.NAME, n.name + " closed incarnation " + inc + " twice");
-                case ALLOCATED_TWICE -> new Violation(EngineInvariants.NAME, n.name + (b.output() instanceof Output.Dial
-                        ? " dialed" : " accepted") + " on incarnation " + inc + ", which it had already allocated");
-            };
-        }
     }
 
     /** Checks that run after every step of a live node (its host re-armed the timer already). */
@@ -669,59 +611,18 @@ public final class Simulation {
         if (!n.up) {
             return;
         }
-        NotCoordinatingWhileComputing.check(n.name, n.engine.protocol());
-        if (structural) {
-            for (SimConn.End e : closedThisStep) {
-                TrackerClearedOnExit.check(n.name, e.inc, n.engine.connections().tracker());
-            }
-            checkConnectionView(n);
-            EngineInvariants.check(n.name, n.engine);
-        }
-    }
-
-    /**
-     * The engine's connected peers are exactly the simulator's open ends: every open end is
-     * established in the engine for its peer, and the engine has no other connected peer. (The
-     * engine's own invariants, checked in the same step, make each established incarnation its
-     * peer's current one.) Looks up incarnations, not node ids, to stay cheap.
-     */
-    private void checkConnectionView(SimNode n) {
-        var table = n.engine.connections().table();
-        int open = 0;
-        for (SimConn.End e : n.openByPeer) {
-            if (e != null) {
-                open++;
-                NodeId peer = table.establishedPeer(e.inc);
-                if (peer == null || !peer.equals(e.peerNode().id)) {
-                    ConnectionViewMatches.check(n.name, e.peerNode().id, e.inc, table);
-                }
-            }
-        }
-        int connected = table.connectedPeers().size();
-        if (connected != open) {
-            for (SimNode p : nodes) {
-                if (p != n) {
-                    SimConn.End e = n.openByPeer[p.index];
-                    ConnectionViewMatches.check(n.name, p.id, e == null ? -1 : e.inc, table);
-                }
-            }
-        }
+        StepInvariants.afterStep(n, structural, closedThisStep, nodes);
     }
 
     private void persist(SimNode n, PersistentState next) {
         PersistentState before = n.ledger.durable();
-        ExpungedIsFinal.check(n.name, before, next);
-        NoConfigBelowCommit.check(n.name, before, next);
-        NetworkConfigIsDurable.onPersist(n.name, before, next);
-        CommittedImpliesPrepared.check(n.name, next);
-        ShareMatchesDigest.check(n.id, next, before);
-        AuthorizedState.check(n.name, n.id, before, next, cpKey.authority(), cpDecided);
-        oneConfigPerEpoch.onPersist(n.name, next);
+        StepInvariants.beforePersist(n, before, next, cpKey.authority(), cpHost.decided(), oneConfigPerEpoch);
         n.ledger.write(next);
         if (sink != null) {
             sink.event(now, "persist", "node", n.name, "generation", n.ledger.generation(), "configs",
-                    epochs(next.configs().stream().map(Configuration::epoch).toList()), "shares",
-                    epochs(next.shares().stream().map(EpochShare::epoch).toList()), "commits", epochs(next.commits()),
+                    EventText.epochs(next.configs().stream().map(Configuration::epoch).toList()), "shares",
+                    EventText.epochs(next.shares().stream().map(EpochShare::epoch).toList()), "commits",
+                    EventText.epochs(next.commits()),
                     "expunged", next.expunged() == null ? null : next.expunged().epoch().value());
         }
     }
@@ -748,7 +649,8 @@ public final class Simulation {
             return;
         }
         queue.add(new Ev.Forge(adversary.nextAt(now)));
-        Optional<Adversary.RogueCall> rogue = adversary.rogueReconfigure(nodes, cp == null ? null : cp.latestCommitted());
+        Optional<Adversary.RogueCall> rogue = adversary.rogueReconfigure(nodes,
+                cpHost.cp() == null ? null : cpHost.cp().latestCommitted());
         if (rogue.isPresent()) {
             issueCall(rogue.get().to(), new ApiRequest.Reconfigure(rogue.get().request()), new CallOrigin.RogueReconfigure(),
                     LOCAL_CALL_DELAY_MS);
@@ -784,34 +686,8 @@ public final class Simulation {
     // =============================================================================================
     // Network
 
-    private int netDelay() {
-        return 1 + net.nextInt(mix.netDelayMaxMs());
-    }
-
-    private long exitDelay() {
-        if (mix.slowExitPercent() > 0 && net.nextInt(100) < mix.slowExitPercent()) {
-            return net.nextInt(mix.slowExitMaxMs() + 1);
-        }
-        return net.nextInt(mix.exitDelayMaxMs() + 1);
-    }
-
-    private long establishDelay() {
-        if (mix.establishSlowPercent() > 0 && net.nextInt(100) < mix.establishSlowPercent()) {
-            return net.nextInt(mix.establishSlowMaxMs() + 1);
-        }
-        return net.nextInt((int) ESTABLISH_DELAY_MAX_MS + 1);
-    }
-
-    private long handshakeDelay() {
-        if (mix.slowHandshakePercent() > 0 && net.nextInt(100) < mix.slowHandshakePercent()) {
-            return FaultMix.SLOW_HANDSHAKE_MIN_MS
-                    + net.nextLong(FaultMix.SLOW_HANDSHAKE_MAX_MS - FaultMix.SLOW_HANDSHAKE_MIN_MS + 1);
-        }
-        return 1 + net.nextInt(mix.handshakeDelayMaxMs());
-    }
-
     private boolean blocked(SimNode from, SimNode to) {
-        return now < blockedUntil[from.index][to.index];
+        return links.blocked(from.index, to.index, now);
     }
 
     private boolean blockedEither(SimNode a, SimNode b) {
@@ -839,7 +715,7 @@ public final class Simulation {
             scheduleExit(e, now + 1 + net.nextInt(mix.dialFailDelayMaxMs()), ExitCause.DIAL_FAILED);
             return;
         }
-        queue.add(new Ev.Accept(now + netDelay(), c));
+        queue.add(new Ev.Accept(now + delays.netDelay(), c));
     }
 
     private void onAccept(SimConn c) {
@@ -867,7 +743,7 @@ public final class Simulation {
             finishStep(t, s);
         }
         if (!c.terminated) {
-            queue.add(new Ev.Handshake(now + handshakeDelay(), c));
+            queue.add(new Ev.Handshake(now + delays.handshakeDelay(), c));
         }
     }
 
@@ -895,7 +771,7 @@ public final class Simulation {
         }
         c.handshakeDone = true;
         for (SimConn.End e : c.ends) {
-            long at = Math.max(now + establishDelay(), e.lastEventAt);
+            long at = Math.max(now + delays.establishDelay(), e.lastEventAt);
             e.lastEventAt = at;
             queue.add(new Ev.Establish(at, e));
         }
@@ -1011,7 +887,7 @@ public final class Simulation {
             case WireMsg.ProxyResponse pr -> { }
         }
         if (sink != null) {
-            sink.event(now, "send", msgFields(n, e, msg));
+            sink.event(now, "send", text.msgFields(n, e, msg));
         }
         long ordinal = c.sent[e.side]++;
         if (watcher != null) {
@@ -1038,7 +914,7 @@ public final class Simulation {
     /** Until when frames of direction {@code dir} stay in the sender's queue (stall or freeze). */
     private long heldUntil(SimConn c, int dir) {
         int from = c.nodes[dir].index;
-        return Math.max(stallUntil[from][c.nodes[1 - dir].index], freezeUntil[from]);
+        return links.heldUntil(from, c.nodes[1 - dir].index);
     }
 
     private void onFlush(Ev.Flush f) {
@@ -1069,7 +945,7 @@ public final class Simulation {
         int count = c.queue[dir].size();
         WireMsg m;
         while ((m = c.queue[dir].poll()) != null) {
-            long at = Math.max(now + netDelay(), r.lastEventAt);
+            long at = Math.max(now + delays.netDelay(), r.lastEventAt);
             r.lastEventAt = at;
             queue.add(new Ev.Arrive(at, c, dir, m, c.wireSeq[dir]++));
         }
@@ -1102,12 +978,12 @@ public final class Simulation {
             lose(s, a.msg, a.wireSeq, 1, RunWatcher.Loss.RECEIVER_CLOSED);
             return;
         }
-        if (!c.held[a.dir].isEmpty() || now < blockedUntil[s.node.index][r.node.index]) {
+        if (!c.held[a.dir].isEmpty() || now < links.blockedUntil(s.node.index, r.node.index)) {
             // One-way partition: the frame is held (TCP keeps retransmitting) until it heals, behind
             // any frame held before it; if the receiver gives up on the connection first
             // (inactivity), the held frames are lost with it.
             c.held[a.dir].add(a);
-            scheduleRelease(c, a.dir, Math.max(now, blockedUntil[s.node.index][r.node.index]));
+            scheduleRelease(c, a.dir, Math.max(now, links.blockedUntil(s.node.index, r.node.index)));
             return;
         }
         deliver(c, a);
@@ -1125,7 +1001,7 @@ public final class Simulation {
         }
         SimConn.End s = c.ends[dir];
         SimConn.End r = c.ends[1 - dir];
-        long until = blockedUntil[s.node.index][r.node.index];
+        long until = links.blockedUntil(s.node.index, r.node.index);
         if (now < until) {
             scheduleRelease(c, dir, until);
             return;
@@ -1160,7 +1036,7 @@ public final class Simulation {
             races.merge(Race.PROXIED_REQUEST_RECEIVED, 1L, Long::sum);
         }
         if (sink != null) {
-            sink.event(now, "recv", msgFields(r.node, r, msg));
+            sink.event(now, "recv", text.msgFields(r.node, r, msg));
         }
         if (watcher != null) {
             watcher.frameDelivered(c.id, dir, a.wireSeq);
@@ -1235,7 +1111,7 @@ public final class Simulation {
         scheduleExit(e, now + net.nextInt((int) CLOSE_EXIT_DELAY_MAX_MS + 1), close.cause());
         SimConn.End other = e.other();
         if (other != null && other.alive()) {
-            scheduleExit(other, now + exitDelay(), ExitCause.CLEAN_CLOSE);
+            scheduleExit(other, now + delays.exitDelay(), ExitCause.CLEAN_CLOSE);
         }
     }
 
@@ -1256,7 +1132,7 @@ public final class Simulation {
                 c.queue[side].clear();
                 lose(e, first, c.wireSeq[side], count, RunWatcher.Loss.ABORTED);
             }
-            scheduleExit(e, now + exitDelay(), side == SimConn.DIALER ? dialerCause : acceptorCause);
+            scheduleExit(e, now + delays.exitDelay(), side == SimConn.DIALER ? dialerCause : acceptorCause);
         }
     }
 
@@ -1303,7 +1179,7 @@ public final class Simulation {
             SimConn.End r = c.ends[1 - dir];
             WireMsg m;
             while ((m = c.queue[dir].poll()) != null) {
-                long at = Math.max(now + netDelay(), r.lastEventAt);
+                long at = Math.max(now + delays.netDelay(), r.lastEventAt);
                 r.lastEventAt = at;
                 queue.add(new Ev.Arrive(at, c, dir, m, c.wireSeq[dir]++));
             }
@@ -1315,7 +1191,7 @@ public final class Simulation {
 
     private void crash(SimNode n, long downMs, String how) {
         count(Stat.CRASHES);
-        if (cpUp && cp.attempt() != null && cp.attempt().coordinator().equals(n.id)) {
+        if (cpHost.cpUp() && cpHost.cp().attempt() != null && cpHost.cp().attempt().coordinator().equals(n.id)) {
             count(Stat.COORDINATOR_CRASHES);
         }
         log.record(T_CRASH, now, n.index, n.life, downMs, how.hashCode());
@@ -1347,7 +1223,7 @@ public final class Simulation {
             c.dirDead[1 - e.side] = true;
             SimConn.End other = e.other();
             if (other != null && other.alive()) {
-                scheduleExit(other, now + exitDelay(), ExitCause.IO_ERROR);
+                scheduleExit(other, now + delays.exitDelay(), ExitCause.IO_ERROR);
             }
         }
         n.ends.clear();
@@ -1389,7 +1265,8 @@ public final class Simulation {
         }
         n.pending.put(c.replyId, new SimNode.Pending(c.replyId, c.request, c.origin, now));
         if (sink != null) {
-            sink.event(now, "api-call", "node", n.name, "replyId", c.replyId, "request", describeRequest(c.request));
+            sink.event(now, "api-call", "node", n.name, "replyId", c.replyId, "request",
+                    text.describeRequest(c.request));
         }
         if (c.request instanceof ApiRequest.Proxy) {
             queue.add(new Ev.ProxyDeadline(now + limits.proxyRequestTimeoutMs() + PROXY_DEADLINE_SLACK_MS, n, n.life,
@@ -1428,11 +1305,12 @@ public final class Simulation {
         if (p.request() instanceof ApiRequest.Proxy proxy) {
             structural = true; // the tracker changed
             if (specTrace != null) {
-                specProxyOutcome(n, proxy, r);
+                specActions.proxyOutcome(n, proxy, r, currentInput);
             }
         }
         if (sink != null) {
-            sink.event(now, "reply", "node", n.name, "replyId", r.replyId(), "response", describeResponse(r.response()));
+            sink.event(now, "reply", "node", n.name, "replyId", r.replyId(), "response",
+                    EventText.describeResponse(r.response()));
         }
         switch (p.origin()) {
             case CallOrigin.ControlPlane o -> {
@@ -1455,7 +1333,7 @@ public final class Simulation {
             case CallOrigin.RogueReconfigure rr -> {
                 if (!(r.response() instanceof ApiResponse.Reconfigured rc
                         && rc.result() instanceof Result.Err<?, ?> err && err.error() instanceof NodeError.Unauthorized)) {
-                    throw AuthorizedState.unsignedRequestAccepted(n.name, describeResponse(r.response()));
+                    throw AuthorizedState.unsignedRequestAccepted(n.name, EventText.describeResponse(r.response()));
                 }
             }
             case CallOrigin.ClearSecrets cs -> {
@@ -1477,7 +1355,7 @@ public final class Simulation {
                     try (RackSecret secret = ok.value().get()) {
                         bytes = secret.copyBytes();
                     }
-                    boolean verified = verifySecret(n, l.epoch(), bytes);
+                    boolean verified = secrets.verify(n, l.epoch(), bytes);
                     if (l.liveness()) {
                         n.livenessLoadInFlight = false;
                         if (verified) {
@@ -1509,162 +1387,11 @@ public final class Simulation {
         issueCall(l.node, new ApiRequest.LoadRackSecret(l.load.epoch()), l.load, 0);
     }
 
-    private boolean verifySecret(SimNode n, Epoch epoch, byte[] bytes) {
-        byte[] expected = oracle.secretFor(epoch, nodes);
-        if (expected == null) {
-            deferredSecrets.add(new Object[] {n.name, epoch, bytes});
-            return false;
-        }
-        SecretMatchesOracle.check(n.name, epoch, bytes, expected);
-        count(Stat.SECRETS_VERIFIED);
-        return true;
-    }
-
-    private void checkDeferredSecrets() {
-        for (Object[] d : deferredSecrets) {
-            byte[] expected = oracle.secretFor((Epoch) d[1], nodes);
-            if (expected != null) {
-                SecretMatchesOracle.check((String) d[0], (Epoch) d[1], (byte[]) d[2], expected);
-            }
-        }
-    }
-
     // =============================================================================================
     // Control plane
 
-    private void cpAfter() {
-        cpDurable = cp.ledger();
-        Configuration latest = cp.latestCommitted();
-        if (latest != null && latest != lastSeenCommitted) {
-            lastSeenCommitted = latest;
-            cpDecided.put(latest.epoch(), latest);
-            for (NodeId m : latest.memberIds()) {
-                everCommittedMember[byId.get(m).index] = true;
-            }
-        }
-        for (String line : cp.drainLog()) {
-            if (line.startsWith("start epoch")) {
-                count(Stat.ATTEMPTS_STARTED);
-            } else if (line.startsWith("abort epoch")) {
-                count(Stat.ATTEMPTS_ABORTED);
-            }
-            if (sink != null) {
-                sink.event(now, "cp-log", "text", line);
-            }
-        }
-        long d = cp.nextDeadlineMs();
-        if (d == cpTimerAt) {
-            return;
-        }
-        cpTimerAt = d;
-        cpTimerToken++;
-        if (d != Long.MAX_VALUE) {
-            queue.add(new Ev.CpTimer(Math.max(d, now), cpLife, cpTimerToken));
-        }
-    }
-
-    private void onCpTimer(Ev.CpTimer t) {
-        if (!cpUp || t.cpLife != cpLife || t.token != cpTimerToken) {
-            return;
-        }
-        cpTimerAt = Long.MAX_VALUE;
-        for (CpCall call : cp.tick(now)) {
-            dispatchCpCall(call);
-        }
-        cpAfter();
-    }
-
     private boolean onManagementNetwork(SimNode n) {
         return ControlPlaneReachability.onManagementNetwork(bootstrap[n.index], n.ledger.durable());
-    }
-
-    private void dispatchCpCall(CpCall call) {
-        SimNode entry = byId.get(call.proxied() ? call.via() : call.target());
-        ControlPlaneReachability.check(entry.name, bootstrap[entry.index], entry.ledger.durable(),
-                () -> describeCpRequest(call.request()));
-        ApiRequest request;
-        try {
-            // The same mapping the runtime's control-plane client uses.
-            request = CpBridge.toApi(call);
-        } catch (IllegalArgumentException e) {
-            throw new Violation(ControlPlaneReachability.NAME, "the control plane asked " + entry.name
-                    + " to proxy " + describeCpRequest(call.request()) + " to " + call.target() + ": " + e.getMessage());
-        }
-        SimNode target = byId.get(call.target());
-        count(call.proxied() ? Stat.PROXIED_CP_CALLS : Stat.DIRECT_CP_CALLS);
-        log.record(T_CP_CALL, now, call.callId(), target.index, entry.index, requestCode(request));
-        if (sink != null) {
-            sink.event(now, "cp-call", "callId", call.callId(), "target", target.name, "via",
-                    call.proxied() ? entry.name : null, "request", describeCpRequest(call.request()));
-        }
-        boolean lost = mix.cpLossPercent() > 0 && net.nextInt(PERCENT) < mix.cpLossPercent();
-        boolean requestLost = lost && net.nextBoolean();
-        CallOrigin.ControlPlane origin = new CallOrigin.ControlPlane(cpLife, call, lost && !requestLost);
-        if (requestLost) {
-            // The call itself is lost on the management network: it never reaches the node.
-            queue.add(new Ev.CpAnswer(now + mix.cpUnreachableDelayMs(), cpLife, origin,
-                    new CpReply.Unreachable("call lost on the management network")));
-            return;
-        }
-        issueCall(entry, request, origin, 1 + net.nextInt(mix.cpLatencyMaxMs()));
-    }
-
-    private void onCpAnswer(Ev.CpAnswer a) {
-        if (!cpUp || a.cpLife != cpLife) {
-            return;
-        }
-        CpCall call = a.call.call();
-        log.record(T_CP_ANSWER, now, call.callId(), replyCode(a.reply), 0, 0);
-        if (sink != null) {
-            sink.event(now, "cp-answer", "callId", call.callId(), "target", byId.get(call.target()).name, "reply",
-                    describeCpReply(a.reply));
-        }
-        if (a.reply instanceof CpReply.Committed c && c.status() == CommitStatus.COMMITTED) {
-            Epoch e = switch (call.request()) {
-                case CpRequest.Commit x -> x.epoch();
-                case CpRequest.PrepareAndCommit x -> x.config().epoch();
-                case CpRequest.Reconfigure x -> null;
-                case CpRequest.Status x -> null;
-                case CpRequest.Watch x -> null;
-            };
-            if (e != null) {
-                SimNode t = byId.get(call.target());
-                ConfirmedCommitIsDurable.check(t.name, e, t.ledger.durable());
-                if (call.proxied()) {
-                    count(Stat.PROXIED_COMMITS_CONFIRMED);
-                }
-            }
-        }
-        Configuration committedBefore = cp.latestCommitted();
-        cp.onReply(call.callId(), a.reply, now);
-        if (specTrace != null && cp.latestCommitted() != null && cp.latestCommitted() != committedBefore) {
-            spec("CpCommit", 0, 0, cp.latestCommitted().epoch().value(), 0, 0, 0, null, null);
-        }
-        cpAfter();
-    }
-
-    private void crashCp(long downMs) {
-        count(Stat.CONTROL_PLANE_CRASHES);
-        log.record(T_CP_CRASH, now, cpLife, downMs, 0, 0);
-        if (sink != null) {
-            sink.event(now, "cp-crash", "life", cpLife, "downMs", downMs);
-        }
-        cpUp = false;
-        cp = null;
-        cpLife++;
-        cpTimerToken++;
-        cpTimerAt = Long.MAX_VALUE;
-        queue.add(new Ev.CpRestart(now + downMs, cpLife));
-    }
-
-    private void restartCp() {
-        cp = new ControlPlane(cpDurable, cpKey, Streams.stream(seed, Streams.CONTROL_PLANE, cpLife, 0), now);
-        cpUp = true;
-        log.record(T_CP_RESTART, now, cpLife, 0, 0, 0);
-        if (sink != null) {
-            sink.event(now, "cp-restart", "life", cpLife);
-        }
-        cpAfter();
     }
 
     // =============================================================================================
@@ -1684,9 +1411,9 @@ public final class Simulation {
             case Entry.Reconfigure r -> reconfigure(r);
             case Entry.ReconfigureTo r -> reconfigureTo(r);
             case Entry.AbortReconfiguration a -> {
-                if (cpUp) {
-                    cp.abortCurrent(now);
-                    cpAfter();
+                if (cpHost.cpUp()) {
+                    cpHost.cp().abortCurrent(now);
+                    cpHost.after();
                 }
             }
             case Entry.LoadSecret l -> {
@@ -1741,8 +1468,8 @@ public final class Simulation {
                 }
             }
             case Entry.CrashControlPlane c -> {
-                if (cpUp) {
-                    crashCp(c.downMs());
+                if (cpHost.cpUp()) {
+                    cpHost.crash(c.downMs());
                 }
             }
             case Entry.Partition p -> {
@@ -1791,13 +1518,13 @@ public final class Simulation {
                 SimNode x = nodeAt(st.from());
                 SimNode y = nodes[st.to()];
                 if (x != null && x != y) {
-                    stallUntil[x.index][y.index] = Math.max(stallUntil[x.index][y.index], now + st.durationMs());
+                    links.stall(x.index, y.index, now + st.durationMs());
                 }
             }
             case Entry.Freeze fr -> {
                 SimNode x = nodeAt(fr.node());
                 if (x != null) {
-                    freezeUntil[x.index] = Math.max(freezeUntil[x.index], now + fr.durationMs());
+                    links.freeze(x.index, now + fr.durationMs());
                 }
             }
         }
@@ -1808,14 +1535,14 @@ public final class Simulation {
         if (index != Entry.COORDINATOR) {
             return nodes[index];
         }
-        if (!cpUp || cp.attempt() == null) {
+        if (!cpHost.cpUp() || cpHost.cp().attempt() == null) {
             return null;
         }
-        return byId.get(cp.attempt().coordinator());
+        return byId.get(cpHost.cp().attempt().coordinator());
     }
 
     private void operatorCommit(Entry.OperatorCommit oc) {
-        Configuration latest = cpUp ? cp.latestCommitted() : null;
+        Configuration latest = cpHost.cpUp() ? cpHost.cp().latestCommitted() : null;
         SimNode target = nodes[oc.node()];
         if (latest == null) {
             return;
@@ -1843,7 +1570,7 @@ public final class Simulation {
     }
 
     private void block(SimNode from, SimNode to, long durationMs) {
-        blockedUntil[from.index][to.index] = Math.max(blockedUntil[from.index][to.index], now + durationMs);
+        links.block(from.index, to.index, now + durationMs);
     }
 
     private void handlerException(SimNode n, SimNode peer) {
@@ -1865,7 +1592,7 @@ public final class Simulation {
     }
 
     private void reconfigureTo(Entry.ReconfigureTo r) {
-        if (!cpUp || !cp.idle()) {
+        if (!cpHost.cpUp() || !cpHost.cp().idle()) {
             if (now + RECONFIGURE_RETRY_MS < mix.safetyMs()) {
                 queue.add(new Ev.ScheduleEntry(now + RECONFIGURE_RETRY_MS, r));
             }
@@ -1883,63 +1610,29 @@ public final class Simulation {
     }
 
     private void startReconfiguration(List<NodeId> members, List<Integer> indices, int k) {
-        Result<Epoch, String> res = cp.reconfigure(members, k, now);
+        Result<Epoch, String> res = cpHost.cp().reconfigure(members, k, now);
         log.record(T_CP_RECONFIGURE, now, res.isOk() ? res.orElseThrow().value() : -1, members.size(), k, 0);
         if (sink != null) {
-            sink.event(now, "cp-reconfigure", "members", names(indices), "threshold", k, "result",
+            sink.event(now, "cp-reconfigure", "members", text.names(indices), "threshold", k, "result",
                     res.isOk() ? "epoch " + res.orElseThrow() : res.errorOrThrow());
         }
-        cpAfter();
+        cpHost.after();
     }
 
     private void reconfigure(Entry.Reconfigure r) {
-        if (!cpUp || !cp.idle() || cp.latestCommitted() == null) {
+        if (!cpHost.cpUp() || !cpHost.cp().idle() || cpHost.cp().latestCommitted() == null) {
             if (now + RECONFIGURE_RETRY_MS < mix.safetyMs()) {
                 queue.add(new Ev.ScheduleEntry(now + RECONFIGURE_RETRY_MS, r));
             }
             return;
         }
         SplittableRandom choice = Streams.stream(seed, Streams.ENTRY, r.choice(), 0);
-        Configuration latest = cp.latestCommitted();
-        List<Integer> current = new ArrayList<>();
-        List<Integer> outside = new ArrayList<>();
-        for (SimNode n : nodes) {
-            if (latest.isMember(n.id)) {
-                current.add(n.index);
-            } else if (!everCommittedMember[n.index]) {
-                // A node removed by a commit is expunged for good: operators never add it back.
-                outside.add(n.index);
-            }
-        }
-        List<Integer> candidates = new ArrayList<>();
-        for (NodeId id : cp.committedNodes()) {
-            SimNode n = byId.get(id);
-            if (latest.isMember(id)) {
-                candidates.add(n.index);
-            }
-        }
-        if (candidates.isEmpty()) {
+        MembershipChoice.Proposal p = MembershipChoice.next(choice, cpHost.cp().latestCommitted(),
+                cpHost.cp().committedNodes(), nodes, byId, cpHost::everCommittedMember);
+        if (p == null) {
             return;
         }
-        int keeper = candidates.get(choice.nextInt(candidates.size()));
-        int add = Math.min(outside.size(), choice.nextInt(MAX_ADDED_PER_RECONFIGURATION + 1));
-        int remove = Math.max(0, Math.min(current.size() + add - Schedule.MIN_NODES,
-                choice.nextInt(MAX_REMOVED_PER_RECONFIGURATION + 1)));
-        TreeSet<Integer> next = new TreeSet<>(current);
-        for (int i = 0; i < add; i++) {
-            next.add(outside.remove(choice.nextInt(outside.size())));
-        }
-        List<Integer> removable = new ArrayList<>(current);
-        removable.remove(Integer.valueOf(keeper));
-        for (int i = 0; i < remove && !removable.isEmpty(); i++) {
-            next.remove(removable.remove(choice.nextInt(removable.size())));
-        }
-        int k = 2 + choice.nextInt(next.size() - 2);
-        List<NodeId> members = new ArrayList<>();
-        for (int i : next) {
-            members.add(nodes[i].id);
-        }
-        startReconfiguration(members, new ArrayList<>(next), k);
+        startReconfiguration(p.members(), p.indices(), p.threshold());
     }
 
     // =============================================================================================
@@ -1967,13 +1660,7 @@ public final class Simulation {
         if (sink != null) {
             sink.event(now, "heal");
         }
-        for (long[] row : blockedUntil) {
-            Arrays.fill(row, 0);
-        }
-        for (long[] row : stallUntil) {
-            Arrays.fill(row, 0);
-        }
-        Arrays.fill(freezeUntil, 0);
+        links.heal();
         for (SimNode n : nodes) {
             n.armedCrash = null;
             n.verifiedEpoch = Epoch.NONE; // every member must load the secret again after the heal
@@ -1996,14 +1683,14 @@ public final class Simulation {
                 restart(n);
             }
         }
-        if (!cpUp) {
-            restartCp();
+        if (!cpHost.cpUp()) {
+            cpHost.restart();
         }
         queue.add(new Ev.LivenessPoll(now));
     }
 
     private void onLivenessPoll() {
-        String unmet = livenessUnmet();
+        String unmet = Convergence.unmet(cpHost.cpUp(), cpHost.cp(), nodes, byId);
         if (unmet == null) {
             finished = true;
             return;
@@ -2011,7 +1698,7 @@ public final class Simulation {
         if (now - livenessStartMs >= LIVENESS_BOUND_MS) {
             throw Liveness.notConverged(LIVENESS_BOUND_MS, unmet);
         }
-        Configuration latest = cp.latestCommitted();
+        Configuration latest = cpHost.cp().latestCommitted();
         if (latest != null) {
             for (NodeId m : latest.memberIds()) {
                 SimNode n = byId.get(m);
@@ -2026,470 +1713,31 @@ public final class Simulation {
         queue.add(new Ev.LivenessPoll(now + LIVENESS_POLL_MS));
     }
 
-    /** Null when converged, else the first condition not met. */
-    private String livenessUnmet() {
-        if (!cpUp) {
-            return "the control plane is down";
-        }
-        Configuration latest = cp.latestCommitted();
-        if (latest == null) {
-            return "nothing was ever committed (the control plane is at epoch "
-                    + (cp.attempt() == null ? "none" : cp.attempt().epoch()) + ")";
-        }
-        if (!cp.idle()) {
-            return "the control plane is still working on epoch " + cp.attempt().epoch() + " (confirmed by "
-                    + cp.attempt().confirmed().size() + " of " + cp.attempt().members().size() + ")";
-        }
-        Epoch e = latest.epoch();
-        for (NodeId m : latest.memberIds()) {
-            SimNode n = byId.get(m);
-            if (!n.ledger.durable().isCommitted(e)) {
-                return n.name + " has not committed epoch " + e;
-            }
-        }
-        for (NodeId m : latest.memberIds()) {
-            SimNode n = byId.get(m);
-            if (!n.verifiedEpoch.equals(e)) {
-                return n.name + " has not loaded the rack secret of epoch " + e;
-            }
-        }
-        for (SimNode n : nodes) {
-            if (!n.up) {
-                return n.name + " is down";
-            }
-            if (n.engine.connections().tracker().size() > 0) {
-                return n.name + " has " + n.engine.connections().tracker().size() + " proxied requests in flight";
-            }
-            for (SimNode.Pending p : n.pending.values()) {
-                if (p.request() instanceof ApiRequest.Proxy) {
-                    return n.name + " has not answered proxy call " + p.replyId();
-                }
-            }
-            int connected = n.engine.connections().connectedPeers().size();
-            if (connected != nodes.length - 1) {
-                return n.name + " is connected to " + connected + " of " + (nodes.length - 1) + " peers";
-            }
-            NoAlarms.check(n.name, n.engine.alarms());
-        }
-        checkNetworkModel();
-        return null;
-    }
-
-    /**
-     * The simulator's own promise, checked at the end of a run: every incarnation of a live node
-     * whose connection has ended has its exit on the way (exactly one per end).
-     */
-    private void checkNetworkModel() {
-        for (SimNode n : nodes) {
-            for (SimConn.End e : n.ends.values()) {
-                NetworkModel.exitScheduled(n.name, e.inc, e.conn.terminated, e.exitScheduled);
-            }
-        }
-    }
-
     // =============================================================================================
-    // The spec trace (tla-traces/README.md): spec actions derived from what each step changed
+    // The spec trace (tla-traces/README.md); what each step changed is derived in SpecActions
 
     private void spec(String kind, int node, int peer, long epoch, long inc, long req, int k, List<Integer> members,
             String reason) {
         specTrace.event(now, kind, node, peer, epoch, inc, req, k, members, reason);
     }
 
-    private SpecBefore specBeforeStep(SimNode n, Input in) {
-        List<NodeId> acked = null;
-        int ackFrom = 0;
-        if (in instanceof Input.FrameReceived f && f.msg() instanceof WireMsg.Protocol pm
-                && pm.msg() instanceof PeerMsg.PrepareAck) {
-            var cs = n.engine.protocol().coordinatorStatus();
-            acked = cs == null ? List.of() : cs.acked();
-            SimConn.End e = n.ends.get(f.incarnation());
-            ackFrom = e == null ? 0 : e.peerNode().index + 1;
-        }
-        return new SpecBefore(n.ledger.durable(), n.engine.protocol().computingShareFor(), acked, ackFrom);
-    }
-
-    /**
-     * The spec actions one step performed, in the order the spec needs them. {@code persisted} is
-     * the state the step makes durable (null if none).
-     */
-    private void specProtocolEvents(SimNode n, Input in, SpecBefore b, PersistentState persisted) {
-        if (b == null) {
-            return;
-        }
-        PersistentState s0 = b.durable();
-        PersistentState s1 = persisted != null ? persisted : s0;
-        int me = n.index + 1;
-        boolean prepareFrame = in instanceof Input.FrameReceived f && f.msg() instanceof WireMsg.Protocol pm
-                && pm.msg() instanceof PeerMsg.Prepare;
-        if (s1 != s0) {
-            for (EpochShare sh : s1.shares()) {
-                Epoch e = sh.epoch();
-                if (s0.share(e).isPresent()) {
-                    continue;
-                }
-                Configuration c = s1.config(e).orElse(null);
-                if (c == null) {
-                    continue;
-                }
-                if (c.coordinator().equals(n.id) && s0.config(e).isEmpty()) {
-                    List<Integer> members = new ArrayList<>();
-                    for (NodeId m : c.memberIds()) {
-                        members.add(byId.get(m).index + 1);
-                    }
-                    spec("Reconfigure", me, 0, e.value(), 0, 0, c.threshold().value(), members, null);
-                } else if (prepareFrame) {
-                    spec("Prepare", me, byId.get(c.coordinator()).index + 1, e.value(), 0, 0, 0, null, null);
-                }
-            }
-            for (Epoch e : s1.commits()) {
-                if (s0.isCommitted(e)) {
-                    continue;
-                }
-                boolean computed = b.computing().equals(e) && s0.share(e).isEmpty() && !prepareFrame;
-                spec(computed ? "ComputeShare" : "Commit", me, 0, e.value(), 0, 0, 0, null, null);
-            }
-        }
-        Epoch computing = n.up && n.engine != null ? n.engine.protocol().computingShareFor() : Epoch.NONE;
-        if (!computing.isNone() && !computing.equals(b.computing())) {
-            spec("PrepareAndCommit", me, 0, computing.value(), 0, 0, 0, null, null);
-        }
-        if (s1.isExpunged() && !s0.isExpunged()) {
-            spec("Expunge", me, 0, s1.expunged().epoch().value(), 0, 0, 0, null, null);
-        }
-        if (b.acked() != null && n.engine != null) {
-            var cs = n.engine.protocol().coordinatorStatus();
-            if (cs != null && in instanceof Input.FrameReceived f && f.msg() instanceof WireMsg.Protocol pm
-                    && pm.msg() instanceof PeerMsg.PrepareAck ack && cs.epoch().equals(ack.epoch())
-                    && cs.acked().size() > b.acked().size() && b.ackFrom() != 0) {
-                spec("Ack", me, b.ackFrom(), ack.epoch().value(), 0, 0, 0, null, null);
-            }
-        }
-        boolean loadStep = in instanceof Input.ApiCall call && call.request() instanceof ApiRequest.LoadRackSecret
-                || in instanceof Input.FrameReceived f2 && f2.msg() instanceof WireMsg.Protocol pm2
-                        && pm2.msg() instanceof PeerMsg.Share;
-        if (loadStep && n.engine != null) {
-            Epoch latest = s1.latestCommittedEpoch();
-            if (!latest.isNone() && !n.exportedLoads.contains(latest)
-                    && n.engine.protocol().loadedEpochs().contains(latest)) {
-                n.exportedLoads.add(latest);
-                TreeSet<Integer> from = new TreeSet<>(n.shareSenders.getOrDefault(latest, new TreeSet<>()));
-                if (s1.share(latest).isPresent()) {
-                    from.add(me);
-                }
-                spec("LoadSecret", me, 0, latest.value(), 0, 0, 0, new ArrayList<>(from), null);
-            }
-        }
-    }
-
-    /** The spec's view of a proxy call's reply: at the call (refusals) or later (completions). */
-    private void specProxyOutcome(SimNode n, ApiRequest.Proxy proxy, Output.Reply r) {
-        Result<?, ?> outcome = ReplyAdapter.proxyOutcome(r.response());
-        boolean atCall = currentInput instanceof Input.ApiCall call && call.replyId() == r.replyId();
-        int me = n.index + 1;
-        int dest = byId.get(proxy.destination()).index + 1;
-        switch (outcome) {
-            case Result.Ok<?, ?> ok -> spec("ProxyRespond", me, 0, 0, 0, r.replyId(), 0, null, null);
-            case Result.Err<?, ?> err -> {
-                switch ((org.trustquorum.core.engine.ProxyError) err.error()) {
-                    case org.trustquorum.core.engine.ProxyError.Inner i ->
-                            spec("ProxyRespond", me, 0, 0, 0, r.replyId(), 0, null, null);
-                    case org.trustquorum.core.engine.ProxyError.Disconnected d -> {
-                        if (atCall) {
-                            spec("ProxySend", me, dest, 0, 0, r.replyId(), 0, null, null);
-                        }
-                    }
-                    case org.trustquorum.core.engine.ProxyError.Busy bz ->
-                            spec("ProxyBusy", me, dest, 0, 0, r.replyId(), 0, null, null);
-                    case org.trustquorum.core.engine.ProxyError.Timeout t ->
-                            spec("ProxyFail", me, 0, 0, 0, r.replyId(), 0, null, "timeout");
-                    case org.trustquorum.core.engine.ProxyError.InvalidResponse i ->
-                            spec("ProxyFail", me, 0, 0, 0, r.replyId(), 0, null, "invalid");
-                    case org.trustquorum.core.engine.ProxyError.Shutdown sd -> { }
-                }
-            }
-        }
-    }
-
-    // =============================================================================================
-    // Encoding for the digest and the readable log
-
-    private long inputCode(Input in) {
-        return switch (in) {
-            case Input.ApiCall c -> (1L << 56) | requestCode(c.request());
-            case Input.FrameReceived f -> (2L << 56) | ((long) wireCode(f.msg()) << 32) | (wireEpoch(f.msg()) & 0xFFFFFFFFL);
-            case Input.ConnEstablished e -> (3L << 56) | byId.get(e.peer()).index;
-            case Input.ConnExited x -> (4L << 56) | x.cause().ordinal();
-            case Input.FramesFlushed f -> (5L << 56) | f.count();
-            case Input.TimerFired t -> 6L << 56;
-            case Input.PeersChanged p -> 7L << 56;
-            case Input.Shutdown s -> 8L << 56;
-            case Input.Accept a -> 9L << 56;
-        };
-    }
-
-    private static long inputDetail(Input in) {
-        return switch (in) {
-            case Input.ApiCall c -> c.replyId();
-            case Input.FrameReceived f -> f.incarnation();
-            case Input.ConnEstablished e -> e.incarnation();
-            case Input.ConnExited x -> x.incarnation();
-            case Input.FramesFlushed f -> f.incarnation();
-            case Input.TimerFired t -> 0;
-            case Input.PeersChanged p -> p.peers().size();
-            case Input.Shutdown s -> 0;
-            case Input.Accept a -> 0;
-        };
-    }
-
-    private static int requestCode(ApiRequest r) {
-        return switch (r) {
-            case ApiRequest.Reconfigure x -> 1;
-            case ApiRequest.Commit x -> 2;
-            case ApiRequest.PrepareAndCommit x -> 3;
-            case ApiRequest.LoadRackSecret x -> 4;
-            case ApiRequest.Status x -> 5;
-            case ApiRequest.ClearSecrets x -> 6;
-            case ApiRequest.Proxy x -> 7 + 16 * opCode(x.op());
-            case ApiRequest.UpdateNetworkConfig x -> 8;
-            case ApiRequest.Watch x -> 9;
-        };
-    }
-
-    private static int opCode(ProxyOp op) {
-        return switch (op) {
-            case ProxyOp.Commit c -> 1;
-            case ProxyOp.PrepareAndCommit p -> 2;
-            case ProxyOp.Status s -> 3;
-        };
-    }
-
-    private static int wireCode(WireMsg m) {
-        return switch (m) {
-            case WireMsg.Ping p -> 1;
-            case WireMsg.Protocol p -> 10 + switch (p.msg()) {
-                case PeerMsg.Prepare x -> 1;
-                case PeerMsg.PrepareAck x -> 2;
-                case PeerMsg.GetShare x -> 3;
-                case PeerMsg.Share x -> 4;
-                case PeerMsg.CommitAdvance x -> 5;
-                case PeerMsg.Expunged x -> 6;
-            };
-            case WireMsg.NetworkConfig n -> 30;
-            case WireMsg.ProxyRequest r -> 40 + opCode(r.op());
-            case WireMsg.ProxyResponse r -> 50 + switch (r.result()) {
-                case ProxyResult.Commit c -> 1;
-                case ProxyResult.Status s -> 2;
-                case ProxyResult.Failed f -> 3;
-            };
-        };
-    }
-
-    private static long wireEpoch(WireMsg m) {
-        return switch (m) {
-            case WireMsg.Protocol p -> PeerMsg.epochOf(p.msg()).value();
-            case WireMsg.NetworkConfig n -> n.generation();
-            case WireMsg.ProxyRequest r -> r.requestId();
-            case WireMsg.ProxyResponse r -> r.requestId();
-            case WireMsg.Ping p -> 0;
-        };
-    }
-
-    private static int replyCode(CpReply r) {
-        return switch (r) {
-            case CpReply.Reconfigured x -> 1;
-            case CpReply.Committed x -> 2 + x.status().ordinal();
-            case CpReply.StatusReport x -> 4;
-            case CpReply.Refused x -> 5;
-            case CpReply.Unreachable x -> 6;
-            case CpReply.Watched x -> 7;
-        };
-    }
-
-    private String describe(Input in) {
-        return switch (in) {
-            case Input.ApiCall c -> "api-call " + c.replyId() + " " + describeRequest(c.request());
-            case Input.FrameReceived f -> "frame inc " + f.incarnation() + " " + WireMsg.kind(f.msg());
-            case Input.ConnEstablished e -> "established inc " + e.incarnation() + " " + byId.get(e.peer()).name;
-            case Input.ConnExited x -> "exited inc " + x.incarnation() + " " + x.cause();
-            case Input.FramesFlushed f -> "flushed inc " + f.incarnation() + " count " + f.count();
-            case Input.TimerFired t -> "timer";
-            case Input.PeersChanged p -> "peers " + p.peers().size();
-            case Input.Shutdown s -> "shutdown";
-            case Input.Accept a -> "accept";
-        };
-    }
-
-    private String describeRequest(ApiRequest r) {
-        return switch (r) {
-            case ApiRequest.Proxy p -> "Proxy(" + ProxyOp.kind(p.op()) + " to " + byId.get(p.destination()).name + ")";
-            case ApiRequest.Reconfigure x -> "Reconfigure(epoch " + x.request().epoch() + ")";
-            case ApiRequest.Commit x -> "Commit(epoch " + x.epoch() + ")";
-            case ApiRequest.PrepareAndCommit x -> "PrepareAndCommit(epoch " + x.config().epoch() + ")";
-            case ApiRequest.LoadRackSecret x -> "LoadRackSecret(epoch " + x.epoch() + ")";
-            case ApiRequest.Status x -> "Status";
-            case ApiRequest.ClearSecrets x -> "ClearSecrets";
-            case ApiRequest.UpdateNetworkConfig x -> "UpdateNetworkConfig(generation " + x.generation() + ")";
-            case ApiRequest.Watch x -> "Watch(wait " + x.maxWaitMs() + " ms)";
-        };
-    }
-
-    private static String describeCpRequest(CpRequest r) {
-        return switch (r) {
-            case CpRequest.Reconfigure x -> "Reconfigure(epoch " + x.request().epoch() + ")";
-            case CpRequest.Commit x -> "Commit(epoch " + x.epoch() + ")";
-            case CpRequest.PrepareAndCommit x -> "PrepareAndCommit(epoch " + x.config().epoch() + ")";
-            case CpRequest.Status x -> "Status";
-            case CpRequest.Watch x -> "Watch";
-        };
-    }
-
-    private static String describeCpReply(CpReply r) {
-        return switch (r) {
-            case CpReply.Reconfigured x -> "Reconfigured(" + x.outcome() + ")";
-            case CpReply.Committed x -> "Committed(" + x.status() + ")";
-            case CpReply.StatusReport x -> "Status(committed " + x.status().committedEpochs() + ")";
-            case CpReply.Refused x -> "Refused(" + x.error() + ")";
-            case CpReply.Unreachable x -> "Unreachable(" + x.reason() + ")";
-            case CpReply.Watched x -> "Watched(committed " + x.status().committedEpochs() + ")";
-        };
-    }
-
-    private static String describeResponse(Object response) {
-        if (response instanceof ApiResponse r) {
-            return switch (r) {
-                case ApiResponse.StatusReport s -> "StatusReport";
-                case ApiResponse.Watched s -> "Watched";
-                case ApiResponse.SecretLoaded s -> s.result().isOk()
-                        ? (((Optional<?>) s.result().orElseThrow()).isPresent() ? "SecretLoaded" : "Collecting")
-                        : "SecretLoaded(" + s.result().errorOrThrow() + ")";
-                case ApiResponse.Reconfigured x -> x.toString();
-                case ApiResponse.Committed x -> x.toString();
-                case ApiResponse.PreparedAndCommitted x -> x.toString();
-                case ApiResponse.SecretsCleared x -> x.toString();
-                case ApiResponse.Proxied x -> x.toString();
-                case ApiResponse.NetworkConfigUpdated x -> x.toString();
-            };
-        }
-        if (response instanceof Result.Ok<?, ?> ok && ok.value() instanceof ProxyResult.Status) {
-            return "Ok(Status)";
-        }
-        return String.valueOf(response);
-    }
-
-    private Object[] msgFields(SimNode n, SimConn.End e, WireMsg msg) {
-        Object epoch = null;
-        Object requestId = null;
-        String kind = WireMsg.kind(msg);
-        switch (msg) {
-            case WireMsg.Protocol p -> epoch = PeerMsg.epochOf(p.msg()).value();
-            case WireMsg.ProxyRequest r -> requestId = r.requestId();
-            case WireMsg.ProxyResponse r -> requestId = r.requestId();
-            case WireMsg.NetworkConfig c -> epoch = c.generation();
-            case WireMsg.Ping p -> { }
-        }
-        return new Object[] {"node", n.name, "inc", e.inc, "peer", e.peerNode().name, "msg", kind, "epoch", epoch,
-                "requestId", requestId};
-    }
-
-    private List<String> names(List<Integer> indices) {
-        List<String> out = new ArrayList<>();
-        for (int i : indices) {
-            out.add(nodes[i].name);
-        }
-        return out;
-    }
-
-    // =============================================================================================
-    // State for watchers (read only)
-
-    private String nameOf(NodeId id) {
-        SimNode n = id == null ? null : byId.get(id);
-        return n != null ? n.name : String.valueOf(id);
-    }
-
-    private List<String> namesOf(List<NodeId> ids) {
-        List<String> out = new ArrayList<>(ids.size());
-        for (NodeId id : ids) {
-            out.add(nameOf(id));
-        }
-        return out;
-    }
-
-    /** What {@link #watch} hands out: snapshots of the nodes and the control plane as they are now. */
-    private final class Probe implements RunProbe {
+    /** What the control-plane host asks of the simulation (calls go through the nodes' API). */
+    private final class CpHostContext implements CpHost.Context {
         @Override
-        public int nodes() {
-            return nodes.length;
+        public long now() {
+            return now;
         }
 
         @Override
-        public NodeSnapshot node(int index) {
-            SimNode n = nodes[index];
-            PersistentState d = n.ledger.durable();
-            List<NodeSnapshot.ConfigView> configs = new ArrayList<>();
-            for (Configuration c : d.configs()) {
-                configs.add(new NodeSnapshot.ConfigView(c.epoch().value(), nameOf(c.coordinator()),
-                        namesOf(c.memberIds()), c.threshold().value()));
-            }
-            List<Long> shares = epochs(d.shares().stream().map(EpochShare::epoch).toList());
-            List<Long> commits = epochs(d.commits());
-            Long expunged = d.expunged() == null ? null : d.expunged().epoch().value();
-            String expungedBy = d.expunged() == null ? null : nameOf(d.expunged().from());
-            if (!n.up) {
-                return new NodeSnapshot(n.name, false, n.life, n.ledger.generation(), configs, shares, commits,
-                        expunged, expungedBy, List.of(), List.of(), List.of(), null, 0, List.of(), List.of(),
-                        List.of());
-            }
-            NodeEngine eng = n.engine;
-            var table = eng.connections().table();
-            List<NodeSnapshot.ConnView> conns = new ArrayList<>();
-            for (SimConn.End e : n.ends.values()) {
-                String state = e.closedByEngine ? "CLOSED" : table.state(e.inc).map(Enum::name).orElse("GONE");
-                conns.add(new NodeSnapshot.ConnView(e.inc, e.peerNode().name, state));
-            }
-            conns.sort(java.util.Comparator.comparingLong(NodeSnapshot.ConnView::inc));
-            var cs = eng.protocol().coordinatorStatus();
-            NodeSnapshot.CoordView coord = cs == null ? null
-                    : new NodeSnapshot.CoordView(cs.epoch().value(), cs.phase().name(), namesOf(cs.acked()));
-            List<NodeSnapshot.TrackedView> tracked = new ArrayList<>();
-            for (var r : eng.connections().tracker().inFlight()) {
-                tracked.add(new NodeSnapshot.TrackedView(r.requestId(), r.replyId(), nameOf(r.destination()),
-                        r.incarnation(), ProxyOp.kind(r.op()), r.deadlineMs()));
-            }
-            List<NodeSnapshot.CallView> calls = new ArrayList<>();
-            for (SimNode.Pending p : n.pending.values()) {
-                calls.add(new NodeSnapshot.CallView(p.replyId(), describeRequest(p.request()), p.issuedAt()));
-            }
-            return new NodeSnapshot(n.name, true, n.life, n.ledger.generation(), configs, shares, commits, expunged,
-                    expungedBy, namesOf(eng.connections().connectedPeers()), namesOf(eng.status().connectedPeers()),
-                    conns, coord,
-                    eng.protocol().computingShareFor().value(), epochs(eng.protocol().loadedEpochs()), tracked,
-                    calls);
+        public void issueCall(SimNode n, ApiRequest request, CallOrigin origin, long delayMs) {
+            Simulation.this.issueCall(n, request, origin, delayMs);
         }
 
         @Override
-        public CpSnapshot controlPlane() {
-            CpLedger ledger = cpUp ? null : cpDurable;
-            if (!cpUp && ledger == null) {
-                return CpSnapshot.notStarted();
+        public void cpCommitted(long epoch) {
+            if (specTrace != null) {
+                spec("CpCommit", 0, 0, epoch, 0, 0, 0, null, null);
             }
-            Configuration latest = cpUp ? cp.latestCommitted() : ledger.latestCommitted();
-            CpLedger.Attempt a = cpUp ? cp.attempt() : ledger.attempt();
-            List<NodeId> removed = cpUp ? cp.removed() : ledger.removed();
-            CpSnapshot.AttemptView attempt = a == null ? null
-                    : new CpSnapshot.AttemptView(a.epoch().value(), nameOf(a.coordinator()), namesOf(a.members()),
-                            a.threshold(), a.commitDecided(), namesOf(a.acked()), namesOf(a.confirmed()));
-            return new CpSnapshot(cpUp, cpLife, latest == null ? 0 : latest.epoch().value(),
-                    latest == null ? List.of() : namesOf(latest.memberIds()), attempt, cpUp ? cp.inFlightCalls() : 0,
-                    namesOf(removed));
         }
-    }
-
-    private static List<Long> epochs(List<Epoch> es) {
-        List<Long> out = new ArrayList<>(es.size());
-        for (Epoch e : es) {
-            out.add(e.value());
-        }
-        return out;
     }
 }
