@@ -178,14 +178,14 @@ final class CpHost implements SimProbe.CpView {
     private void dispatchCall(CpCall call) {
         SimNode entry = byId.get(call.proxied() ? call.via() : call.target());
         ControlPlaneReachability.check(entry.name, bootstrap[entry.index], entry.ledger.durable(),
-                () -> EventText.describeCpRequest(call.request()));
+                () -> CpRequest.describe(call.request()));
         ApiRequest request;
         try {
             // The same mapping the runtime's control-plane client uses.
             request = CpBridge.toApi(call);
         } catch (IllegalArgumentException e) {
             throw new Violation(ControlPlaneReachability.NAME, "the control plane asked " + entry.name
-                    + " to proxy " + EventText.describeCpRequest(call.request()) + " to " + call.target() + ": "
+                    + " to proxy " + CpRequest.describe(call.request()) + " to " + call.target() + ": "
                     + e.getMessage());
         }
         SimNode target = byId.get(call.target());
@@ -194,7 +194,7 @@ final class CpHost implements SimProbe.CpView {
                 EventText.requestCode(request));
         if (sink != null) {
             sink.event(ctx.now(), "cp-call", "callId", call.callId(), "target", target.name, "via",
-                    call.proxied() ? entry.name : null, "request", EventText.describeCpRequest(call.request()));
+                    call.proxied() ? entry.name : null, "request", CpRequest.describe(call.request()));
         }
         boolean lost = mix.cpLossPercent() > 0 && net.nextInt(PERCENT) < mix.cpLossPercent();
         boolean requestLost = lost && net.nextBoolean();

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.trustquorum.core.controlplane.CpReply;
-import org.trustquorum.core.controlplane.CpRequest;
 import org.trustquorum.core.engine.ApiRequest;
 import org.trustquorum.core.engine.ApiResponse;
 import org.trustquorum.core.engine.Input;
@@ -150,16 +149,6 @@ final class EventText {
             case ApiRequest.ClearSecrets x -> "ClearSecrets";
             case ApiRequest.UpdateNetworkConfig x -> "UpdateNetworkConfig(generation " + x.generation() + ")";
             case ApiRequest.Watch x -> "Watch(wait " + x.maxWaitMs() + " ms)";
-        };
-    }
-
-    static String describeCpRequest(CpRequest r) {
-        return switch (r) {
-            case CpRequest.Reconfigure x -> "Reconfigure(epoch " + x.request().epoch() + ")";
-            case CpRequest.Commit x -> "Commit(epoch " + x.epoch() + ")";
-            case CpRequest.PrepareAndCommit x -> "PrepareAndCommit(epoch " + x.config().epoch() + ")";
-            case CpRequest.Status x -> "Status";
-            case CpRequest.Watch x -> "Watch";
         };
     }
 

@@ -18,4 +18,15 @@ public sealed interface CpRequest {
 
     /** The node's status once it differs from version {@code knownVersion}, or after {@code maxWaitMs}. */
     record Watch(long knownVersion, long maxWaitMs) implements CpRequest {}
+
+    /** A short name for logs: the kind and the epoch it concerns, never a signature or share. */
+    static String describe(CpRequest r) {
+        return switch (r) {
+            case Reconfigure x -> "Reconfigure(epoch " + x.request().epoch() + ")";
+            case Commit x -> "Commit(epoch " + x.epoch() + ")";
+            case PrepareAndCommit x -> "PrepareAndCommit(epoch " + x.config().epoch() + ")";
+            case Status x -> "Status";
+            case Watch x -> "Watch";
+        };
+    }
 }

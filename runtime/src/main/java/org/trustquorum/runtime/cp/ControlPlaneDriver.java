@@ -193,7 +193,7 @@ public final class ControlPlaneDriver implements AutoCloseable {
         }
         boolean chatty = !(call.request() instanceof CpRequest.Status || call.request() instanceof CpRequest.Watch);
         if (chatty) {
-            log.accept("  -> " + describe(call.request()) + " to " + call.target()
+            log.accept("  -> " + CpRequest.describe(call.request()) + " to " + call.target()
                     + (call.proxied() ? " (proxied through " + call.via() + ")" : " (direct)"));
         }
         gateway.call(entry, request).whenComplete((response, err) -> thread.execute(() -> {
@@ -216,16 +216,6 @@ public final class ControlPlaneDriver implements AutoCloseable {
         for (String line : cp.drainLog()) {
             log.accept("control plane: " + line);
         }
-    }
-
-    private static String describe(CpRequest r) {
-        return switch (r) {
-            case CpRequest.Reconfigure x -> "Reconfigure(epoch " + x.request().epoch() + ")";
-            case CpRequest.Commit x -> "Commit(epoch " + x.epoch() + ")";
-            case CpRequest.PrepareAndCommit x -> "PrepareAndCommit(epoch " + x.config().epoch() + ")";
-            case CpRequest.Status x -> "Status";
-            case CpRequest.Watch x -> "Watch";
-        };
     }
 
     private static String describe(CpReply r) {
